@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("about/", views.AboutView.as_view(), name="about"),
+    path("", include("partners.urls")),
+    path("timeline/", include("timeline.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,254 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import dates
+from .dates import DatePrecision
+
+alpha2_validator = RegexValidator(
+    r"^[A-Z]{2}\Z", _("Use the two capital letters of ISO 3166-1 alpha-2, e.g. KW.")
+)
+alpha3_validator = RegexValidator(
+    r"^[A-Z]{3}\Z", _("Use the three capital letters of ISO 3166-1 alpha-3, e.g. KWT.")
+)
+
+
+class Source(models.Model):
+    """A public document that a fact on the site was read from."""
+
+    class Confidence(models.TextChoices):
+        HIGH = "high", _("High: NATO or government site")
+        MEDIUM = "medium", _("Medium: reputable secondary source")
+        LOW = "low", _("Low: inferred or single weak source")
+
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, help_text=_("e.g. NATO, Gulf News."))
+    url = models.URLField("URL", max_length=500, unique=True)
+    published = models.DateField(
+        null=True, blank=True, help_text=_("Date of publication, when known.")
+    )
+    accessed = models.DateField(
+        null=True, blank=True, help_text=_("When an editor last read it.")
+    )
+    confidence = models.CharField(
+        max_length=6, choices=Confidence, default=Confidence.MEDIUM
+    )
+
+    class Meta:
+        ordering = ["publisher", "title"]
+
+    def __str__(self):
+        return f"{self.publisher}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("partners:source-list") + f"#source-{self.pk}"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def public(self):
+        """The one rule for what anonymous readers may see."""
+        return self.filter(state=Publishable.State.PUBLISHED, publish_at__lte=timezone.now())
+
+
+class Publishable(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    state = models.CharField(max_length=9, choices=State, default=State.DRAFT)
+    publish_at = models.DateTimeField(
+        _("publish from"),
+        default=timezone.now,
+        help_text=_("A published item stays hidden until this moment."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_public(self):
+        return self.state == self.State.PUBLISHED and self.publish_at <= timezone.now()
+
+
+class CooperationArea(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    summary = models.CharField(max_length=300, help_text=_("One sentence for lists."))
+    description = models.TextField(help_text=_("Plain text; blank lines start paragraphs."))
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Order in lists, smallest first.")
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="areas")
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("cooperation area")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:area-detail", args=[self.slug])
+
+
+class PartnerQuerySet(PublishableQuerySet):
+    def members(self):
+        return self.filter(status=Partner.Status.MEMBER)
+
+    def in_dialogue(self):
+        return self.filter(status=Partner.Status.DIALOGUE)
+
+    def with_activity_counts(self):
+        return self.annotate(
+            activity_count=Count(
+                "activities", filter=Q(activities__in=Activity.objects.public())
+            )
+        )
+
+
+class Partner(Publishable):
+    class Status(models.TextChoices):
+        MEMBER = "member", _("ICI partner")
+        DIALOGUE = "dialogue", _("In dialogue, not a member")
+
+    name = models.CharField(max_length=100, unique=True, help_text=_("Short name, e.g. Qatar."))
+    official_name = models.CharField(max_length=200, help_text=_("e.g. State of Qatar."))
+    slug = models.SlugField(max_length=100, unique=True)
+    iso_alpha2 = models.CharField(
+        "ISO 3166-1 alpha-2", max_length=2, unique=True, validators=[alpha2_validator]
+    )
+    iso_alpha3 = models.CharField(
+        "ISO 3166-1 alpha-3", max_length=3, unique=True, validators=[alpha3_validator]
+    )
+    status = models.CharField(max_length=8, choices=Status, default=Status.MEMBER)
+    joined = models.DateField(
+        _("date joined"), null=True, blank=True, help_text=_("Leave empty if not a member.")
+    )
+    joined_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text=_("How much of the date joined the sources give."),
+    )
+    capital = models.CharField(max_length=100)
+    summary = models.CharField(max_length=300, help_text=_("One or two sentences for lists."))
+    profile = models.TextField(help_text=_("Plain text; blank lines start paragraphs."))
+    sources = models.ManyToManyField(Source, blank=True, related_name="partners")
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:partner-detail", args=[self.slug])
+
+    def clean(self):
+        self.iso_alpha2 = (self.iso_alpha2 or "").strip().upper()
+        self.iso_alpha3 = (self.iso_alpha3 or "").strip().upper()
+        if self.iso_alpha2 and self.iso_alpha3 and self.iso_alpha2[0] != self.iso_alpha3[0]:
+            raise ValidationError(
+                {"iso_alpha3": _("Alpha-2 and alpha-3 codes start with the same letter.")}
+            )
+        if self.status == self.Status.DIALOGUE and self.joined:
+            raise ValidationError(
+                {"joined": _("A partner in dialogue only has not joined: leave this empty.")}
+            )
+        self.joined = dates.truncate(self.joined, self.joined_precision)
+
+    @property
+    def is_member(self):
+        return self.status == self.Status.MEMBER
+
+    @property
+    def joined_display(self):
+        return dates.display(self.joined, self.joined_precision)
+
+
+class ActivityQuerySet(PublishableQuerySet):
+    def for_listing(self):
+        return self.prefetch_related(
+            Prefetch("partners", queryset=Partner.objects.public().only("name", "slug")),
+            Prefetch("areas", queryset=CooperationArea.objects.only("name", "slug")),
+        )
+
+    def search(self, text):
+        words = text.split()
+        query = Q()
+        for word in words:
+            query &= (
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(body__icontains=word)
+                | Q(location__icontains=word)
+            )
+        return self.filter(query)
+
+
+class Activity(Publishable):
+    class Kind(models.TextChoices):
+        AGREEMENT = "agreement", _("Agreement")
+        CENTRE = "centre", _("Centre")
+        CONFERENCE = "conference", _("Conference or seminar")
+        COURSE = "course", _("Course")
+        DIALOGUE = "dialogue", _("Dialogue or visit")
+        EXERCISE = "exercise", _("Exercise or evaluation")
+        OPERATION = "operation", _("Operation")
+        PROGRAMME = "programme", _("Programme or plan")
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind)
+    partners = models.ManyToManyField(Partner, blank=True, related_name="activities")
+    areas = models.ManyToManyField(CooperationArea, blank=True, related_name="activities")
+    start_date = models.DateField(help_text=_("For a month or a year, any day in it."))
+    start_precision = models.CharField(
+        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    end_date = models.DateField(null=True, blank=True, help_text=_("Empty for one day."))
+    end_precision = models.CharField(
+        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    location = models.CharField(max_length=200, blank=True)
+    summary = models.CharField(max_length=400, help_text=_("One or two sentences for lists."))
+    body = models.TextField(blank=True, help_text=_("Plain text; blank lines start paragraphs."))
+    sources = models.ManyToManyField(Source, blank=True, related_name="activities")
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name_plural = _("activities")
+        indexes = [
+            models.Index(fields=["state", "publish_at", "start_date"]),
+            models.Index(fields=["kind", "start_date"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("partners:activity-detail", args=[self.slug])
+
+    def clean(self):
+        self.start_date = dates.truncate(self.start_date, self.start_precision)
+        self.end_date = dates.truncate(self.end_date, self.end_precision)
+        if (
+            self.start_date
+            and self.end_date
+            and dates.period_end(self.end_date, self.end_precision) < self.start_date
+        ):
+            raise ValidationError({"end_date": _("The end date is before the start date.")})
+
+    @property
+    def when(self):
+        return dates.display_range(
+            self.start_date, self.start_precision, self.end_date, self.end_precision
+        )

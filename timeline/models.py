@@ -1,0 +1,61 @@
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from partners import dates
+from partners.dates import DatePrecision
+from partners.models import (
+    CooperationArea,
+    Partner,
+    Publishable,
+    PublishableQuerySet,
+    Source,
+)
+
+
+class MilestoneQuerySet(PublishableQuerySet):
+    def for_listing(self):
+        return self.prefetch_related(
+            Prefetch("partners", queryset=Partner.objects.public().only("name", "slug")),
+            Prefetch("areas", queryset=CooperationArea.objects.only("name", "slug")),
+        )
+
+
+class Milestone(Publishable):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    date = models.DateField(help_text=_("For a month or a year, any day in it."))
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    summary = models.TextField(help_text=_("Plain text; blank lines start paragraphs."))
+    is_key = models.BooleanField(
+        _("key milestone"), default=False, help_text=_("Shown on the home page.")
+    )
+    partners = models.ManyToManyField(Partner, blank=True, related_name="milestones")
+    areas = models.ManyToManyField(CooperationArea, blank=True, related_name="milestones")
+    sources = models.ManyToManyField(Source, blank=True, related_name="milestones")
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "title"]
+        indexes = [models.Index(fields=["state", "publish_at", "date"])]
+
+    def __str__(self):
+        return f"{self.when}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("timeline:milestone-detail", args=[self.slug])
+
+    def clean(self):
+        self.date = dates.truncate(self.date, self.date_precision)
+
+    @property
+    def when(self):
+        return dates.display(self.date, self.date_precision)
+
+    @property
+    def iso_date(self):
+        return dates.iso(self.date, self.date_precision)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "timeline"
+
+urlpatterns = [
+    path("", views.MilestoneListView.as_view(), name="milestone-list"),
+    path("<slug:slug>/", views.MilestoneDetailView.as_view(), name="milestone-detail"),
+]
