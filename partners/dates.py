@@ -71,7 +71,9 @@ def display_range(start, start_precision, end, end_precision):
         (start.year, start.month) == (end.year, end.month)
     ):
         return f"{start.day}–{display(end, end_precision)}"
-    if start_precision == end_precision == DatePrecision.MONTH and start.year == end.year:
+    if (
+        start_precision == end_precision == DatePrecision.MONTH
+        and start.year == end.year
+    ):
         return f"{date_format(start, 'F')}–{display(end, end_precision)}"
     return f"{first} – {display(end, end_precision)}"
-

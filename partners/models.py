@@ -17,6 +17,19 @@ alpha3_validator = RegexValidator(
 )
 
 
+class SourceQuerySet(models.QuerySet):
+    def cited_by(self, *querysets):
+        """Sources behind any record in the given querysets, in one query."""
+        cited = Q(pk__in=[])
+        for queryset in querysets:
+            field = queryset.model._meta.get_field("sources")
+            links = field.remote_field.through.objects.filter(
+                **{f"{field.m2m_field_name()}__in": queryset.values("pk")}
+            )
+            cited |= Q(pk__in=links.values(field.m2m_reverse_field_name()))
+        return self.filter(cited)
+
+
 class Source(models.Model):
     """A public document that a fact on the site was read from."""
 
@@ -38,6 +51,8 @@ class Source(models.Model):
         max_length=6, choices=Confidence, default=Confidence.MEDIUM
     )
 
+    objects = SourceQuerySet.as_manager()
+
     class Meta:
         ordering = ["publisher", "title"]
 
@@ -51,7 +66,9 @@ class Source(models.Model):
 class PublishableQuerySet(models.QuerySet):
     def public(self):
         """The one rule for what anonymous readers may see."""
-        return self.filter(state=Publishable.State.PUBLISHED, publish_at__lte=timezone.now())
+        return self.filter(
+            state=Publishable.State.PUBLISHED, publish_at__lte=timezone.now()
+        )
 
 
 class Publishable(models.Model):
@@ -74,15 +91,28 @@ class Publishable(models.Model):
         return self.state == self.State.PUBLISHED and self.publish_at <= timezone.now()
 
 
+class ActivityCountQuerySet(models.QuerySet):
+    def with_activity_counts(self):
+        return self.annotate(
+            activity_count=Count(
+                "activities", filter=Q(activities__in=Activity.objects.public())
+            )
+        )
+
+
 class CooperationArea(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     summary = models.CharField(max_length=300, help_text=_("One sentence for lists."))
-    description = models.TextField(help_text=_("Plain text; blank lines start paragraphs."))
+    description = models.TextField(
+        help_text=_("Plain text; blank lines start paragraphs.")
+    )
     position = models.PositiveSmallIntegerField(
         default=0, help_text=_("Order in lists, smallest first.")
     )
     sources = models.ManyToManyField(Source, blank=True, related_name="areas")
+
+    objects = ActivityCountQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -95,19 +125,8 @@ class CooperationArea(models.Model):
         return reverse("partners:area-detail", args=[self.slug])
 
 
-class PartnerQuerySet(PublishableQuerySet):
-    def members(self):
-        return self.filter(status=Partner.Status.MEMBER)
-
-    def in_dialogue(self):
-        return self.filter(status=Partner.Status.DIALOGUE)
-
-    def with_activity_counts(self):
-        return self.annotate(
-            activity_count=Count(
-                "activities", filter=Q(activities__in=Activity.objects.public())
-            )
-        )
+class PartnerQuerySet(PublishableQuerySet, ActivityCountQuerySet):
+    pass
 
 
 class Partner(Publishable):
@@ -115,8 +134,12 @@ class Partner(Publishable):
         MEMBER = "member", _("ICI partner")
         DIALOGUE = "dialogue", _("In dialogue, not a member")
 
-    name = models.CharField(max_length=100, unique=True, help_text=_("Short name, e.g. Qatar."))
-    official_name = models.CharField(max_length=200, help_text=_("e.g. State of Qatar."))
+    name = models.CharField(
+        max_length=100, unique=True, help_text=_("Short name, e.g. Qatar.")
+    )
+    official_name = models.CharField(
+        max_length=200, help_text=_("e.g. State of Qatar.")
+    )
     slug = models.SlugField(max_length=100, unique=True)
     iso_alpha2 = models.CharField(
         "ISO 3166-1 alpha-2", max_length=2, unique=True, validators=[alpha2_validator]
@@ -126,7 +149,10 @@ class Partner(Publishable):
     )
     status = models.CharField(max_length=8, choices=Status, default=Status.MEMBER)
     joined = models.DateField(
-        _("date joined"), null=True, blank=True, help_text=_("Leave empty if not a member.")
+        _("date joined"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if not a member."),
     )
     joined_precision = models.CharField(
         max_length=5,
@@ -135,7 +161,9 @@ class Partner(Publishable):
         help_text=_("How much of the date joined the sources give."),
     )
     capital = models.CharField(max_length=100)
-    summary = models.CharField(max_length=300, help_text=_("One or two sentences for lists."))
+    summary = models.CharField(
+        max_length=300, help_text=_("One or two sentences for lists.")
+    )
     profile = models.TextField(help_text=_("Plain text; blank lines start paragraphs."))
     sources = models.ManyToManyField(Source, blank=True, related_name="partners")
 
@@ -151,15 +179,25 @@ class Partner(Publishable):
         return reverse("partners:partner-detail", args=[self.slug])
 
     def clean(self):
-        self.iso_alpha2 = (self.iso_alpha2 or "").strip().upper()
-        self.iso_alpha3 = (self.iso_alpha3 or "").strip().upper()
-        if self.iso_alpha2 and self.iso_alpha3 and self.iso_alpha2[0] != self.iso_alpha3[0]:
+        if (
+            self.iso_alpha2
+            and self.iso_alpha3
+            and self.iso_alpha2[0] != self.iso_alpha3[0]
+        ):
             raise ValidationError(
-                {"iso_alpha3": _("Alpha-2 and alpha-3 codes start with the same letter.")}
+                {
+                    "iso_alpha3": _(
+                        "Alpha-2 and alpha-3 codes start with the same letter."
+                    )
+                }
             )
         if self.status == self.Status.DIALOGUE and self.joined:
             raise ValidationError(
-                {"joined": _("A partner in dialogue only has not joined: leave this empty.")}
+                {
+                    "joined": _(
+                        "A partner in dialogue only has not joined: leave this empty."
+                    )
+                }
             )
         self.joined = dates.truncate(self.joined, self.joined_precision)
 
@@ -175,7 +213,9 @@ class Partner(Publishable):
 class ActivityQuerySet(PublishableQuerySet):
     def for_listing(self):
         return self.prefetch_related(
-            Prefetch("partners", queryset=Partner.objects.public().only("name", "slug")),
+            Prefetch(
+                "partners", queryset=Partner.objects.public().only("name", "slug")
+            ),
             Prefetch("areas", queryset=CooperationArea.objects.only("name", "slug")),
         )
 
@@ -207,18 +247,26 @@ class Activity(Publishable):
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=10, choices=Kind)
     partners = models.ManyToManyField(Partner, blank=True, related_name="activities")
-    areas = models.ManyToManyField(CooperationArea, blank=True, related_name="activities")
+    areas = models.ManyToManyField(
+        CooperationArea, blank=True, related_name="activities"
+    )
     start_date = models.DateField(help_text=_("For a month or a year, any day in it."))
     start_precision = models.CharField(
         max_length=5, choices=DatePrecision, default=DatePrecision.DAY
     )
-    end_date = models.DateField(null=True, blank=True, help_text=_("Empty for one day."))
+    end_date = models.DateField(
+        null=True, blank=True, help_text=_("Empty for one day.")
+    )
     end_precision = models.CharField(
         max_length=5, choices=DatePrecision, default=DatePrecision.DAY
     )
     location = models.CharField(max_length=200, blank=True)
-    summary = models.CharField(max_length=400, help_text=_("One or two sentences for lists."))
-    body = models.TextField(blank=True, help_text=_("Plain text; blank lines start paragraphs."))
+    summary = models.CharField(
+        max_length=400, help_text=_("One or two sentences for lists.")
+    )
+    body = models.TextField(
+        blank=True, help_text=_("Plain text; blank lines start paragraphs.")
+    )
     sources = models.ManyToManyField(Source, blank=True, related_name="activities")
 
     objects = ActivityQuerySet.as_manager()
@@ -245,7 +293,13 @@ class Activity(Publishable):
             and self.end_date
             and dates.period_end(self.end_date, self.end_precision) < self.start_date
         ):
-            raise ValidationError({"end_date": _("The end date is before the start date.")})
+            raise ValidationError(
+                {"end_date": _("The end date is before the start date.")}
+            )
+
+    @property
+    def iso_start(self):
+        return dates.iso(self.start_date, self.start_precision)
 
     @property
     def when(self):

@@ -6,12 +6,18 @@ app_name = "partners"
 
 urlpatterns = [
     path("partners/", views.PartnerListView.as_view(), name="partner-list"),
-    path("partners/<slug:slug>/", views.PartnerDetailView.as_view(), name="partner-detail"),
+    path(
+        "partners/<slug:slug>/",
+        views.PartnerDetailView.as_view(),
+        name="partner-detail",
+    ),
     path("areas/", views.AreaListView.as_view(), name="area-list"),
     path("areas/<slug:slug>/", views.AreaDetailView.as_view(), name="area-detail"),
     path("activities/", views.ActivityListView.as_view(), name="activity-list"),
     path(
-        "activities/<slug:slug>/", views.ActivityDetailView.as_view(), name="activity-detail"
+        "activities/<slug:slug>/",
+        views.ActivityDetailView.as_view(),
+        name="activity-detail",
     ),
     path("sources/", views.SourceListView.as_view(), name="source-list"),
 ]

@@ -1,1 +1,92 @@
+from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
 
+from .filters import ActivityFilter
+from .models import Activity, CooperationArea, Partner, Source
+
+# Detail pages show the latest few related records and link to the full, filterable
+# list, so they stay small however many activities a partner gathers.
+RELATED_LIMIT = 10
+
+
+class FilteredListView(FilterView):
+    """A FilterView that answers 400 to invalid filter input and cites its sources."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sources"] = Source.objects.cited_by(context["object_list"])
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response_kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **response_kwargs)
+
+
+class PartnerListView(ListView):
+    context_object_name = "partners"
+
+    def get_queryset(self):
+        return Partner.objects.public().with_activity_counts()
+
+
+class PartnerDetailView(DetailView):
+    context_object_name = "partner"
+
+    def get_queryset(self):
+        return Partner.objects.public().prefetch_related("sources")
+
+    def get_context_data(self, **kwargs):
+        activities = Activity.objects.public().filter(partners=self.object)
+        milestones = self.object.milestones.public().for_listing()
+        return super().get_context_data(
+            activities=activities.for_listing()[:RELATED_LIMIT],
+            activity_count=activities.count(),
+            milestones=milestones.order_by("-date")[:RELATED_LIMIT],
+            milestone_count=milestones.count(),
+            sources=self.object.sources.all(),
+            **kwargs,
+        )
+
+
+class AreaListView(ListView):
+    context_object_name = "areas"
+
+    def get_queryset(self):
+        return CooperationArea.objects.with_activity_counts()
+
+
+class AreaDetailView(DetailView):
+    queryset = CooperationArea.objects.prefetch_related("sources")
+    context_object_name = "area"
+
+    def get_context_data(self, **kwargs):
+        activities = Activity.objects.public().filter(areas=self.object)
+        return super().get_context_data(
+            activities=activities.for_listing()[:RELATED_LIMIT],
+            activity_count=activities.count(),
+            sources=self.object.sources.all(),
+            **kwargs,
+        )
+
+
+class ActivityListView(FilteredListView):
+    filterset_class = ActivityFilter
+    paginate_by = 20
+    context_object_name = "activities"
+
+    def get_queryset(self):
+        return Activity.objects.public().for_listing()
+
+
+class ActivityDetailView(DetailView):
+    context_object_name = "activity"
+
+    def get_queryset(self):
+        return Activity.objects.public().for_listing().prefetch_related("sources")
+
+
+class SourceListView(ListView):
+    model = Source
+    paginate_by = 100
+    context_object_name = "sources"

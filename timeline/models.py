@@ -17,7 +17,9 @@ from partners.models import (
 class MilestoneQuerySet(PublishableQuerySet):
     def for_listing(self):
         return self.prefetch_related(
-            Prefetch("partners", queryset=Partner.objects.public().only("name", "slug")),
+            Prefetch(
+                "partners", queryset=Partner.objects.public().only("name", "slug")
+            ),
             Prefetch("areas", queryset=CooperationArea.objects.only("name", "slug")),
         )
 
@@ -34,7 +36,9 @@ class Milestone(Publishable):
         _("key milestone"), default=False, help_text=_("Shown on the home page.")
     )
     partners = models.ManyToManyField(Partner, blank=True, related_name="milestones")
-    areas = models.ManyToManyField(CooperationArea, blank=True, related_name="milestones")
+    areas = models.ManyToManyField(
+        CooperationArea, blank=True, related_name="milestones"
+    )
     sources = models.ManyToManyField(Source, blank=True, related_name="milestones")
 
     objects = MilestoneQuerySet.as_manager()

@@ -1,1 +1,23 @@
+from django.views.generic import DetailView
 
+from partners.views import FilteredListView
+
+from .filters import MilestoneFilter
+from .models import Milestone
+
+
+class MilestoneListView(FilteredListView):
+    filterset_class = MilestoneFilter
+    paginate_by = 100
+    context_object_name = "milestones"
+    template_name = "timeline/milestone_list.html"
+
+    def get_queryset(self):
+        return Milestone.objects.public().for_listing()
+
+
+class MilestoneDetailView(DetailView):
+    context_object_name = "milestone"
+
+    def get_queryset(self):
+        return Milestone.objects.public().for_listing().prefetch_related("sources")

@@ -1,0 +1,17 @@
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context, url_name, label):
+    """A navigation link marked aria-current when the page is in its section."""
+    url = reverse(url_name)
+    request = context.get("request")
+    path = request.path if request else ""
+    current = path == url if url == "/" else path.startswith(url)
+    if current:
+        return format_html('<a href="{}" aria-current="page">{}</a>', url, label)
+    return format_html('<a href="{}">{}</a>', url, label)

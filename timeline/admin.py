@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from partners.admin import PublishableAdmin, WithPartnersAdmin, year_filter
+
+from .models import Milestone
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(WithPartnersAdmin):
+    list_display = ["title", "when", "partner_names", "is_key", "state"]
+    list_filter = ["is_key", "partners", "areas", year_filter("date"), "state"]
+    search_fields = ["title", "summary"]
+    date_hierarchy = "date"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["partners", "areas", "sources"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    ("date", "date_precision"),
+                    "summary",
+                    "is_key",
+                ]
+            },
+        ),
+        (_("Who and what"), {"fields": ["partners", "areas"]}),
+        (_("Sources"), {"fields": ["sources"]}),
+        PublishableAdmin.publication_fieldset,
+    ]
+
+    @admin.display(description=_("when"), ordering="date")
+    def when(self, milestone):
+        return milestone.when
