@@ -259,3 +259,15 @@ def test_impossible_page_numbers_give_404(client, world, page):
 def test_static_stylesheet_is_linked(client, world):
     assert reverse("home") == "/"
     assert "css/site.css" in client.get("/").content.decode()
+
+
+def test_server_error_page_is_friendly(client, world, monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("partners.views.PartnerListView.get_queryset", explode)
+    client.raise_request_exception = False
+    response = client.get("/partners/")
+    assert response.status_code == 500
+    assert "Sorry, something went wrong" in response.content.decode()
+    assert "boom" not in response.content.decode()
