@@ -50,6 +50,7 @@ class Source(models.Model):
     confidence = models.CharField(
         max_length=6, choices=Confidence, default=Confidence.MEDIUM
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = SourceQuerySet.as_manager()
 
@@ -82,6 +83,7 @@ class Publishable(models.Model):
         default=timezone.now,
         help_text=_("A published item stays hidden until this moment."),
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         abstract = True
@@ -111,6 +113,7 @@ class CooperationArea(models.Model):
         default=0, help_text=_("Order in lists, smallest first.")
     )
     sources = models.ManyToManyField(Source, blank=True, related_name="areas")
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ActivityCountQuerySet.as_manager()
 
