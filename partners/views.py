@@ -10,11 +10,18 @@ RELATED_LIMIT = 10
 
 
 class FilteredListView(FilterView):
-    """A FilterView that answers 400 to invalid filter input and cites its sources."""
+    """A FilterView that answers 400 to invalid filter input, cites its sources, names
+    one canonical address per filter state and lists the active filters as tags."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sources"] = Source.objects.cited_by(context["object_list"])
+        page = context.get("page_obj")
+        query = self.filterset.canonical_query(page.number if page else None)
+        context["canonical_url"] = self.request.build_absolute_uri(
+            self.request.path + (f"?{query}" if query else "")
+        )
+        context["active_filters"] = self.filterset.active_filters()
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -77,6 +84,13 @@ class ActivityListView(FilteredListView):
 
     def get_queryset(self):
         return Activity.objects.public().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        count = context["paginator"].count if context["paginator"] else 0
+        context["facets"] = self.filterset.facets()
+        context["summary"] = self.filterset.summary(count)
+        return context
 
 
 class ActivityDetailView(DetailView):

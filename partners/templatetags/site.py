@@ -15,3 +15,12 @@ def nav_link(context, url_name, label):
     if current:
         return format_html('<a href="{}" aria-current="page">{}</a>', url, label)
     return format_html('<a href="{}">{}</a>', url, label)
+
+
+@register.filter
+def lookup(mapping, key):
+    """mapping[key] in a template, or None: `facets|lookup:field.name`."""
+    try:
+        return mapping[key]
+    except (KeyError, TypeError):
+        return None
