@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("about/", views.AboutView.as_view(), name="about"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("", include("partners.urls")),
     path("timeline/", include("timeline.urls")),
     path("admin/", admin.site.urls),
