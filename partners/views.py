@@ -15,7 +15,7 @@ class FilteredListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sources"] = Source.objects.cited_by(context["object_list"])
+        context["sources"] = self.cited_sources(context["object_list"])
         page = context.get("page_obj")
         query = self.filterset.canonical_query(page.number if page else None)
         context["canonical_url"] = self.request.build_absolute_uri(
@@ -23,6 +23,9 @@ class FilteredListView(FilterView):
         )
         context["active_filters"] = self.filterset.active_filters()
         return context
+
+    def cited_sources(self, object_list):
+        return Source.objects.cited_by(object_list)
 
     def render_to_response(self, context, **response_kwargs):
         if self.filterset.is_bound and not self.filterset.is_valid():

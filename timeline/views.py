@@ -1,19 +1,35 @@
 from django.views.generic import DetailView
 
+from partners.models import Activity, Source
 from partners.views import FilteredListView
 
+from .entries import merged
 from .filters import MilestoneFilter
 from .models import Milestone
 
 
-class MilestoneListView(FilteredListView):
+class TimelineView(FilteredListView):
+    """Milestones and activities merged into one list, grouped by year."""
+
     filterset_class = MilestoneFilter
-    paginate_by = 100
-    context_object_name = "milestones"
+    paginate_by = 150
+    context_object_name = "entries"
     template_name = "timeline/milestone_list.html"
 
     def get_queryset(self):
         return Milestone.objects.public().for_listing()
+
+    def get_context_data(self, **kwargs):
+        self.activities = Activity.objects.none()
+        invalid = self.filterset.is_bound and not self.filterset.is_valid()
+        if self.filterset.with_activities and not invalid:
+            self.activities = self.filterset.filter_other(Activity.objects.public())
+        kwargs["object_list"] = merged(self.object_list, self.activities.for_listing())
+        return super().get_context_data(**kwargs)
+
+    def cited_sources(self, object_list):
+        # Sources behind every record on the timeline, not just this page's.
+        return Source.objects.cited_by(self.object_list, self.activities)
 
 
 class MilestoneDetailView(DetailView):
