@@ -49,8 +49,12 @@ class PartnerDetailView(DetailView):
     def get_context_data(self, **kwargs):
         activities = Activity.objects.public().filter(partners=self.object)
         milestones = self.object.milestones.public().for_listing()
+        latest = list(activities.for_listing()[:RELATED_LIMIT])
+        by_area = CooperationArea.objects.with_activity_counts(activities)
         return super().get_context_data(
-            activities=activities.for_listing()[:RELATED_LIMIT],
+            activities=latest,
+            latest_activity=latest[0] if latest else None,
+            areas=by_area.filter(activity_count__gt=0),
             activity_count=activities.count(),
             milestones=milestones.order_by("-date")[:RELATED_LIMIT],
             milestone_count=milestones.count(),
