@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .content_health import ContentHealthView
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -9,5 +10,10 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("", include("partners.urls")),
     path("timeline/", include("timeline.urls")),
+    path(
+        "admin/content-health/",
+        admin.site.admin_view(ContentHealthView.as_view()),
+        name="content-health",
+    ),
     path("admin/", admin.site.urls),
 ]

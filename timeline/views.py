@@ -1,7 +1,7 @@
 from django.views.generic import DetailView
 
 from partners.models import Activity, Source
-from partners.views import FilteredListView
+from partners.views import FilteredListView, PreviewMixin
 
 from .entries import merged
 from .filters import MilestoneFilter
@@ -32,8 +32,8 @@ class TimelineView(FilteredListView):
         return Source.objects.cited_by(self.object_list, self.activities)
 
 
-class MilestoneDetailView(DetailView):
+class MilestoneDetailView(PreviewMixin, DetailView):
     context_object_name = "milestone"
 
     def get_queryset(self):
-        return Milestone.objects.public().for_listing().prefetch_related("sources")
+        return self.visible(Milestone.objects.for_listing().prefetch_related("sources"))

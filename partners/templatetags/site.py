@@ -2,6 +2,8 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from partners.text import render_markdown
+
 register = template.Library()
 
 
@@ -24,3 +26,9 @@ def lookup(mapping, key):
         return mapping[key]
     except (KeyError, TypeError):
         return None
+
+
+@register.filter
+def markdown(text):
+    """Editor Markdown as sanitised HTML; the only way editor text reaches a page."""
+    return render_markdown(text)
