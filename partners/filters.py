@@ -56,7 +56,7 @@ class StateInURLFilterSet(django_filters.FilterSet):
         pairs = []
         for name, field in self.form.fields.items():
             value = self.form.cleaned_data.get(name)
-            if value in (None, "", [], ()):
+            if value in (None, False, "", [], ()):
                 continue
             if isinstance(value, list | tuple) or hasattr(value, "model"):
                 values = list(value)  # several choices, or a queryset of objects
@@ -90,6 +90,8 @@ class StateInURLFilterSet(django_filters.FilterSet):
 
     def _describe(self, name, key):
         field = self.form.fields[name]
+        if isinstance(field, forms.NullBooleanField):
+            return str(field.label)
         if isinstance(field, forms.ModelMultipleChoiceField):
             # The chosen objects are already loaded: no query for their labels.
             labels = {
@@ -120,6 +122,28 @@ class PartnerAreaFilterSet(StateInURLFilterSet):
         label=_("Cooperation area"),
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def selected(self):
+        chosen = {}
+        for name, key in self.params():
+            chosen.setdefault(name, set()).add(key)
+        return chosen
+
+    def facets(self):
+        """The partner and area options, without counts."""
+        chosen = self.selected()
+        return {
+            name: [
+                FacetOption(
+                    item.slug, item.name, None, item.slug in chosen.get(name, ())
+                )
+                for item in queryset
+            ]
+            for name, queryset in [
+                ("partner", Partner.objects.public().only("name", "slug")),
+                ("area", CooperationArea.objects.only("name", "slug")),
+            ]
+        }
 
 
 class ActivityFilterForm(forms.Form):
@@ -195,14 +219,11 @@ class ActivityFilter(PartnerAreaFilterSet):
     def facets(self):
         """Each facet's options with a count: how many activities match the other
         facets and this option. Three queries, however many options."""
-        selected = {name: set() for name in self.FACETS}
-        for name, key in self.params():
-            if name in selected:
-                selected[name].add(key)
+        chosen = self.selected()
 
         def options(name, rows):
             return [
-                FacetOption(key, label, count, key in selected[name])
+                FacetOption(key, label, count, key in chosen.get(name, ()))
                 for key, label, count in rows
             ]
 

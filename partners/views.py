@@ -23,6 +23,7 @@ class FilteredListView(FilterView):
             self.request.path + (f"?{query}" if query else "")
         )
         context["active_filters"] = self.filterset.active_filters()
+        context["facets"] = self.filterset.facets()
         return context
 
     def cited_sources(self, object_list):
@@ -121,7 +122,6 @@ class ActivityListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         count = context["paginator"].count if context["paginator"] else 0
-        context["facets"] = self.filterset.facets()
         context["summary"] = self.filterset.summary(count)
         return context
 

@@ -99,7 +99,7 @@ def test_partner_and_area_filters_apply_to_both_kinds(client, history):
 
 
 def test_milestones_only(client, history):
-    assert entry_titles(client, {"include": "milestones"}) == [
+    assert entry_titles(client, {"milestones_only": "on"}) == [
         "Initiative launched",
         "Qatar joins",
     ]

@@ -10,32 +10,23 @@ from .models import Milestone
 class MilestoneFilter(PartnerAreaFilterSet):
     """Filters the timeline; the same partner and area filters apply to activities."""
 
-    include = django_filters.ChoiceFilter(
-        choices=[
-            ("all", _("Milestones and activities")),
-            ("milestones", _("Milestones only")),
-        ],
+    milestones_only = django_filters.BooleanFilter(
         method="keep",
-        label=_("Show"),
-        empty_label=None,
-        widget=forms.RadioSelect,
+        label=_("Milestones only, no activities"),
+        widget=forms.CheckboxInput,
     )
-    NOT_FILTERS = {"include"}
 
     class Meta:
         model = Milestone
-        fields = ["partner", "area", "include"]
+        fields = ["partner", "area", "milestones_only"]
 
     def keep(self, queryset, name, value):
         return queryset  # read by the view: it decides whether activities join in
 
-    def params(self):
-        return [pair for pair in super().params() if pair != ("include", "all")]
-
     @property
     def with_activities(self):
         if self.is_bound and self.is_valid():
-            return self.form.cleaned_data.get("include") != "milestones"
+            return not self.form.cleaned_data.get("milestones_only")
         return True
 
     def filter_other(self, queryset):
