@@ -179,29 +179,32 @@ def focused(page):
     )
 
 
-def test_keyboard_reaches_filters_and_results_with_visible_focus(open_page):
+def tab_until(page, wanted, limit=80):
+    """Press Tab until `wanted(focus)` holds; every stop must show its focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        assert now["shadow"] or now["outline"], f"no visible focus on {now}"
+        if wanted(now):
+            return now
+    raise AssertionError(f"Tab never reached it in {limit} presses")
+
+
+def test_keyboard_alone_filters_and_reaches_results_with_visible_focus(open_page):
     page = open_page("/activities/")
     page.keyboard.press("Tab")
     skip = focused(page)
     assert skip["text"] == "Skip to main content"
     assert skip["shadow"] or skip["outline"]
     page.keyboard.press("Enter")
-    reached = {"filters": None, "results": None}
-    for _ in range(80):
-        page.keyboard.press("Tab")
-        now = focused(page)
-        assert now["shadow"] or now["outline"], f"no visible focus on {now}"
-        if now["inFilters"] and not reached["filters"]:
-            reached["filters"] = now
-        if now["inResults"]:
-            reached["results"] = now
-            break
-    assert reached["filters"], "Tab never reached the filter panel"
-    assert reached["results"], "Tab never reached a result"
-    # The keyboard alone can tick a facet and apply it.
-    page.keyboard.press("Shift+Tab")
-    while not focused(page)["inFilters"]:
-        page.keyboard.press("Shift+Tab")
+    tab_until(page, lambda f: f["inFilters"] and f["name"] == "partner")
+    page.keyboard.press("Space")
+    tab_until(page, lambda f: f["text"] == "Apply filters")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**partner=*")
+    expect(page.locator(".active-filters")).to_contain_text("Partner:")
+    page.keyboard.press("Tab")  # focus starts again at the top of the new page
+    tab_until(page, lambda f: f["inResults"])
 
 
 PAGE_TYPES = {
@@ -249,6 +252,13 @@ def test_every_page_type_passes_axe_and_is_captured(open_page, width):
         for name, found in report.items()
     }
     assert {name: found for name, found in serious.items() if found} == {}
+    # On paper, a profile and a list lose the header, filters and pagination.
+    page.emulate_media(media="print")
+    page.goto(page.base_url + "/activities/?partner=qatar")
+    expect(page.locator(".filters")).to_be_hidden()
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".card").first).to_be_visible()
+    page.emulate_media(media="screen")
     # The page fits the width: nothing forces a horizontal scroll.
     for path in ("/", "/activities/", "/timeline/"):
         page.goto(page.base_url + path)
