@@ -62,8 +62,10 @@ def open_page(browser, live_server, content):
     error and no failed request."""
     problems, contexts = [], []
 
-    def open_page(path="/", width=WIDTHS["desktop"]):
-        context = browser.new_context(viewport={"width": width, "height": 800})
+    def open_page(path="/", width=WIDTHS["desktop"], javascript=True):
+        context = browser.new_context(
+            viewport={"width": width, "height": 800}, java_script_enabled=javascript
+        )
         contexts.append(context)
         page = context.new_page()
         # Addresses a test visits on purpose for their error page.
@@ -109,10 +111,11 @@ def test_home_to_partner_to_activity(open_page):
     expect(page.locator(".key-facts")).to_contain_text("Kuwait")
 
 
-def test_filters_survive_removing_a_tag_and_paging(open_page, monkeypatch):
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_filters_survive_removing_a_tag_and_paging(open_page, monkeypatch, javascript):
     # Small pages so that a narrow result still has a second page.
     monkeypatch.setattr(ActivityListView, "paginate_by", 2)
-    page = open_page("/activities/")
+    page = open_page("/activities/", javascript=javascript)
     filters = page.get_by_role("form", name="Filter")
     filters.get_by_role("checkbox", name="Kuwait").check()
     filters.get_by_role("checkbox", name="Bahrain").check()

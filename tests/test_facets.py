@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from partners.models import Activity
+from partners.models import Activity, CooperationArea, Partner
 
 from .conftest import make_activity, make_area, make_partner
 
@@ -180,3 +180,18 @@ def test_unknown_sort_is_a_clear_400(client, catalogue):
     response = client.get("/activities/", {"sort": "price"})
     assert response.status_code == 400
     assert "Sort by" in response.content.decode()
+
+
+def test_unfiltered_counts_equal_each_option_s_public_activities_in_the_database(
+    client, catalogue
+):
+    counts = facet_counts(client, {})
+    public = Activity.objects.public()
+    for partner in Partner.objects.public():
+        assert (
+            counts["partner"][partner.slug] == public.filter(partners=partner).count()
+        )
+    for area in CooperationArea.objects.all():
+        assert counts["area"][area.slug] == public.filter(areas=area).count()
+    for kind in Activity.Kind:
+        assert counts["kind"][kind.value] == public.filter(kind=kind).count()
