@@ -30,6 +30,7 @@ START, STOP = "\ue000", "\ue001"
 @dataclass(frozen=True)
 class Searchable:
     label: str
+    plural: str
     queryset: callable
     title: str
     weighted: dict  # field name: weight "A" (title) to "C" (long text)
@@ -39,27 +40,31 @@ class Searchable:
         return [name for name, weight in self.weighted.items() if weight != "A"]
 
 
-KINDS = {
+KINDS = {  # in the order the page offers them
     "partner": Searchable(
         _("Partner"),
+        _("Partners"),
         lambda: Partner.objects.public(),
         "name",
         {"name": "A", "official_name": "A", "summary": "B", "profile": "C"},
     ),
     "area": Searchable(
         _("Cooperation area"),
+        _("Cooperation areas"),
         lambda: CooperationArea.objects.all(),
         "name",
         {"name": "A", "summary": "B", "description": "C"},
     ),
     "activity": Searchable(
         _("Activity"),
+        _("Activities"),
         lambda: Activity.objects.public(),
         "title",
         {"title": "A", "summary": "B", "body": "C", "location": "B"},
     ),
     "milestone": Searchable(
         _("Milestone"),
+        _("Milestones"),
         lambda: Milestone.objects.public(),
         "title",
         {"title": "A", "summary": "B"},
@@ -79,6 +84,12 @@ class SearchForm(forms.Form):
                 "characters long."
             )
         },
+    )
+
+    kind = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[("", _("All"))] + [(key, spec.plural) for key, spec in KINDS.items()],
     )
 
     def words(self):

@@ -1,9 +1,11 @@
+from collections import Counter
+
 from django.views.generic import TemplateView
 
 from partners.models import Activity, CooperationArea, Partner, Source
 from timeline.models import Milestone
 
-from .search import SearchForm, search
+from .search import KINDS, SearchForm, search
 
 
 class HomeView(TemplateView):
@@ -46,11 +48,20 @@ class SearchView(TemplateView):
                 hits = search(form.cleaned_data["q"])
             else:
                 status = 400
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        kind = data.get("kind", "")
+        found = Counter(hit.kind for hit in hits)
         context = self.get_context_data(
             form=form,
-            query=form.cleaned_data.get("q", "") if form.is_bound else "",
-            words=form.words() if form.is_bound and form.is_valid() else [],
-            hits=hits,
-            kinds_found=sorted({hit.label for hit in hits}),
+            query=data.get("q", ""),
+            words=form.words() if data else [],
+            hits=[hit for hit in hits if hit.kind == kind] if kind else hits,
+            total=len(hits),
+            kind=kind,
+            kinds=[
+                (key, spec.plural, found[key])
+                for key, spec in KINDS.items()
+                if found[key]
+            ],
         )
         return self.render_to_response(context, status=status)

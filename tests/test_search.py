@@ -159,3 +159,26 @@ def test_postgres_uses_full_text_search_with_stemming_and_websearch_syntax(
     assert not any("Cyber" in str(title) for title in titles)
     response, _ = hits(client, "officers")
     assert response.context["hits"][0].rank > 0
+
+
+def test_results_can_be_narrowed_to_one_kind_with_counts(client, corpus):
+    response = client.get("/search/", {"q": "maritime"})
+    assert response.context["kinds"] == [
+        ("partner", "Partners", 1),
+        ("area", "Cooperation areas", 1),
+        ("activity", "Activities", 2),
+    ]
+    html = response.content.decode()
+    assert 'href="?q=maritime&amp;kind=activity">Activities' in html
+    narrowed = client.get("/search/", {"q": "maritime", "kind": "activity"})
+    assert {hit.kind for hit in narrowed.context["hits"]} == {"activity"}
+    assert len(narrowed.context["hits"]) == 2
+    assert narrowed.context["total"] == 4
+    assert 'aria-current="page">Activities' in narrowed.content.decode()
+    assert "2 of 4 results for “maritime”" in narrowed.content.decode()
+
+
+def test_unknown_kind_is_a_clear_400(client, corpus):
+    response = client.get("/search/", {"q": "maritime", "kind": "weapon"})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
