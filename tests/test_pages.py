@@ -271,3 +271,14 @@ def test_server_error_page_is_friendly(client, world, monkeypatch):
     assert response.status_code == 500
     assert "Sorry, something went wrong" in response.content.decode()
     assert "boom" not in response.content.decode()
+
+
+def test_home_queries_do_not_grow_with_key_milestones(
+    client, world, django_assert_max_num_queries
+):
+    make_milestone(partners=[world["kuwait"]], is_key=True)
+    few = _page_queries(client, "/")
+    for _ in range(10):
+        make_milestone(partners=[world["kuwait"], world["oman"]], is_key=True)
+    with django_assert_max_num_queries(few):
+        client.get("/")
