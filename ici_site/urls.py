@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -8,5 +9,5 @@ urlpatterns = [
     path("about/", views.AboutView.as_view(), name="about"),
     path("", include("partners.urls")),
     path("timeline/", include("timeline.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -1,8 +1,11 @@
 import datetime
+import io
 import itertools
 import os
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
 
 # Settings refuse to start without a secret when DEBUG is off, as in production.
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
@@ -11,6 +14,8 @@ from partners.models import Activity, CooperationArea, Partner, Source  # noqa: 
 from timeline.models import Milestone  # noqa: E402
 
 _serial = itertools.count(1)
+
+STRONG_PASSWORD = "correct-horse-battery-staple-42"
 
 
 @pytest.fixture(autouse=True)
@@ -98,3 +103,21 @@ def make_milestone(partners=(), areas=(), sources=(), **overrides):
     milestone.areas.set(areas)
     milestone.sources.set(sources)
     return milestone
+
+
+@pytest.fixture
+def editor():
+    call_command(
+        "create_editor",
+        "erin",
+        stdin=io.StringIO(STRONG_PASSWORD + "\n"),
+        password_stdin=True,
+        stdout=io.StringIO(),
+    )
+    return User.objects.get(username="erin")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
