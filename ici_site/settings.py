@@ -218,4 +218,6 @@ LOGGING = {
         "handlers": ["console"],
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
     },
+    # django-axes announces itself at INFO on every command; failures are WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

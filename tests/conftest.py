@@ -6,12 +6,26 @@ import os
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 # Settings refuse to start without a secret when DEBUG is off, as in production.
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 
 from partners.models import Activity, CooperationArea, Partner, Source  # noqa: E402
 from timeline.models import Milestone  # noqa: E402
+
+# Hostile-input tests send real requests: few examples, no per-example deadline on
+# shared machines, the same examples on every CI run, no example database on disk.
+hypothesis_settings.register_profile(
+    "ici",
+    max_examples=25,
+    deadline=None,
+    derandomize=bool(os.environ.get("CI")),
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ici"))
 
 _serial = itertools.count(1)
 
