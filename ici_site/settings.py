@@ -51,9 +51,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_filters",
     "csp",
     "axes",
+    "reversion",
+    "reversion_compare",
     "partners",
     "timeline",
 ]
