@@ -2,7 +2,10 @@
 
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,6 +15,7 @@ from partners.content_files import CONTENT_FIXTURES, content_models, delete_cont
 from partners.models import Activity, Source
 
 from .conftest import make_activity, make_source
+from .servers import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +152,21 @@ def test_a_damaged_backup_changes_nothing(tmp_path):
     with pytest.raises(CommandError, match=r"backup.json, record 1 .*url"):
         call_command("restore_content", str(backup), replace=True)
     assert list(Source.objects.all()) == [source]
+
+
+def test_migrations_reverse_to_zero_and_apply_again(tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'migrations.sqlite3'}",
+        "DJANGO_SECRET_KEY": "migration-test-secret",
+    }
+    for args in [[], ["timeline", "zero"], ["partners", "zero"], []]:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--no-input", "-v0", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
