@@ -88,6 +88,9 @@ def load_file(path, problems):
 
 def save_problem(record):
     obj = record.object
+    # A record with a key updates the row with that key (as loaddata does), so
+    # uniqueness is checked against the other rows only.
+    obj._state.adding = obj.pk is None
     try:
         obj.full_clean()
     except ValidationError as error:

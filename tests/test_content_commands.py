@@ -170,3 +170,8 @@ def test_migrations_reverse_to_zero_and_apply_again(tmp_path):
             timeout=300,
         )
         assert result.returncode == 0, result.stderr
+
+
+def test_fixtures_already_loaded_validate_as_updates():
+    call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
+    call_command("validate_content", stdout=io.StringIO())
