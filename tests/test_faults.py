@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import sqlite3
 import subprocess
 import sys
 import urllib.error
@@ -108,7 +109,7 @@ def test_an_unsafe_request_id_from_outside_is_replaced(client):
     assert len(response["X-Request-ID"]) == 32
 
 
-def test_a_missing_sqlite_database_gives_503_until_it_returns(tmp_path):
+def test_a_missing_or_locked_sqlite_database_gives_503_until_it_returns(tmp_path):
     database = tmp_path / "not-yet" / "db.sqlite3"
     secret = "fault-test-secret-" + "k" * 40
     env = {"DATABASE_URL": f"sqlite:///{database}", "DJANGO_SECRET_KEY": secret}
@@ -117,7 +118,7 @@ def test_a_missing_sqlite_database_gives_503_until_it_returns(tmp_path):
         assert status == 503
         assert headers["Retry-After"] == "30"
         assert "temporarily unavailable" in html
-        request_id = headers["X-Request-ID"]
+        failed = [headers["X-Request-ID"]]
 
         database.parent.mkdir()
         subprocess.run(
@@ -129,13 +130,24 @@ def test_a_missing_sqlite_database_gives_503_until_it_returns(tmp_path):
         )
         status, _, html = fetch(server.base_url + "/partners/")
         assert status == 200 and "Partners" in html
+
+        # Another process holds the database (a long write): readers wait, then 503.
+        locker = sqlite3.connect(database, isolation_level=None)
+        locker.execute("BEGIN EXCLUSIVE")
+        status, headers, _ = fetch(server.base_url + "/partners/")
+        assert status == 503 and headers["Retry-After"] == "30"
+        failed.append(headers["X-Request-ID"])
+        locker.execute("ROLLBACK")
+        locker.close()
+        assert fetch(server.base_url + "/partners/")[0] == 200
+
     lines = server.stderr.read().splitlines()
     logs = [json.loads(line) for line in lines if line.startswith("{")]
-    errors = [line for line in logs if line["level"] == "ERROR"]
-    assert {line["request_id"] for line in errors} == {request_id}
-    assert [line["message"].split(":")[0] for line in errors] == [
-        "Database unavailable",  # why, from the site
-        "Service Unavailable",  # the 503 response, from Django
+    causes = [line for line in logs if line["logger"] == "ici_site.middleware"]
+    assert [line["request_id"] for line in causes] == failed
+    assert [line["message"] for line in causes] == [
+        "Database unavailable: OperationalError: unable to open database file",
+        "Database unavailable: OperationalError: database is locked",
     ]
     assert secret not in json.dumps(logs)
 

@@ -88,6 +88,32 @@ def test_public_pages_have_no_inline_script_or_style(client, public_urls):
             assert not pattern.search(html), f"{pattern.pattern} on {url}"
 
 
+def test_admin_pages_editors_use_have_no_inline_script_or_style(editor_client):
+    activity = make_activity(partners=[make_partner()], sources=[make_source()])
+    for url in [
+        "/admin/",
+        "/admin/partners/activity/",
+        f"/admin/partners/activity/{activity.pk}/change/",
+        f"/admin/partners/activity/{activity.pk}/history/",
+        "/admin/partners/partner/add/",
+        "/admin/timeline/milestone/",
+    ]:
+        response = editor_client.get(url)
+        assert response.status_code == 200, url
+        for pattern in INLINE:
+            assert not pattern.search(response.content.decode()), url
+
+
+def test_a_refused_form_explains_itself_without_inline_style(client, editor):
+    client.handler.enforce_csrf_checks = True
+    response = client.post("/admin/login/", {"username": "erin", "password": "x"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "This form could not be accepted" in html
+    for pattern in INLINE:
+        assert not pattern.search(html)
+
+
 def test_public_pages_never_link_to_the_admin(client, admin_client, public_urls):
     for url in public_urls:
         for visitor in (client, admin_client):
