@@ -1,13 +1,9 @@
 """One JSON object per log line, tagged with the id of the request that caused it."""
 
 import contextvars
-import hashlib
-import hmac
 import json
 import logging
 from datetime import UTC, datetime
-
-from django.conf import settings
 
 request_id = contextvars.ContextVar("request_id", default="-")
 
@@ -34,17 +30,3 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
-
-
-def anonymous_client(username, ip_address, user_agent, path_info, request):
-    """How django-axes names a client in logs: a keyed digest, not a name or address.
-
-    The same account and address always give the same digest, so repeated attacks can
-    be followed in the logs without writing down who or where anyone is.
-    """
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(),
-        f"{username}\x00{ip_address}".encode(),
-        hashlib.sha256,
-    ).hexdigest()[:16]
-    return f"client {digest} on {path_info}"

@@ -203,7 +203,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
-AXES_CLIENT_STR_CALLABLE = "ici_site.logs.anonymous_client"
+AXES_CLIENT_IP_CALLABLE = "ici_site.lockout.client_ip"
+AXES_CLIENT_STR_CALLABLE = "ici_site.lockout.anonymous_client"
 
 LOGGING = {
     "version": 1,

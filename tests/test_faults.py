@@ -8,6 +8,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
@@ -160,7 +161,10 @@ def test_site_recovers_when_postgresql_comes_back():
     # A persistent connection through a proxy we can cut, as if the server restarted.
     proxy = TcpProxy(connection.settings_dict["PORT"] or 5432).start()
     settings = connection.settings_dict
-    url = f"postgres://{settings['USER']}@127.0.0.1:{proxy.port}/{settings['NAME']}"
+    login = quote(settings["USER"] or "postgres")
+    if settings["PASSWORD"]:
+        login += ":" + quote(settings["PASSWORD"])
+    url = f"postgres://{login}@127.0.0.1:{proxy.port}/{settings['NAME']}"
     env = {"DATABASE_URL": url, "DJANGO_SECRET_KEY": "fault-test-secret-" + "k" * 40}
     try:
         with site_server(**env) as server:
