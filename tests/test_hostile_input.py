@@ -167,3 +167,27 @@ def test_known_hostile_values_get_a_clear_answer(client, content, parameters):
     assert response.status_code in (400, 404)
     if response.status_code == 400:
         assert "errorlist" in response.content.decode()
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_other_methods_and_bodies_never_give_a_5xx(client, content, route):
+    path = "/" + CONVERTER.sub("kuwait", route)
+    for method in ["post", "put", "patch", "delete", "options", "head"]:
+        response = getattr(client, method)(path, {"q": MARKUP[0], "page": str(2**64)})
+        assert response.status_code < 500, (method, path)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_HOST": "evil.example"},
+        {"HTTP_HOST": "127.0.0.1:99999999999999999999"},
+        {"HTTP_ACCEPT_LANGUAGE": "💥" * 100},
+        {"HTTP_X_REQUEST_ID": "\x00" * 10},
+        {"HTTP_COOKIE": "sessionid=" + "x" * 4000},
+        {"HTTP_X_FORWARDED_FOR": "not-an-address, <script>"},
+    ],
+)
+def test_hostile_headers_never_give_a_5xx(client, content, headers):
+    response = client.get("/activities/", **headers)
+    assert response.status_code in (200, 400)
