@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -19,9 +20,9 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("timeline/", include("timeline.urls")),
     path(
-        "admin/content-health/",
+        settings.ADMIN_URL + "content-health/",
         admin.site.admin_view(ContentHealthView.as_view()),
         name="content-health",
     ),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -15,10 +15,6 @@ from django.core.management import call_command
 
 from partners.views import ActivityListView
 
-# Playwright's sync API runs an event loop in the test thread; Django refuses
-# database access from such a thread unless told it is safe, which it is here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -40,9 +36,13 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in the test thread, and Django refuses
+    # database access from such a thread unless told it is safe, as it is here. Only
+    # for this module: elsewhere (manage.py check --deploy) the variable is an error.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
