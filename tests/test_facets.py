@@ -195,3 +195,14 @@ def test_unfiltered_counts_equal_each_option_s_public_activities_in_the_database
         assert counts["area"][area.slug] == public.filter(areas=area).count()
     for kind in Activity.Kind:
         assert counts["kind"][kind.value] == public.filter(kind=kind).count()
+
+
+def test_pagination_marks_the_current_page_and_keeps_every_filter(client, catalogue):
+    for n in range(25):
+        make_activity(title=f"Filler {n}", kind=Activity.Kind.COURSE)
+    html = client.get(
+        "/activities/", {"kind": "course", "sort": "title", "page": 2}
+    ).content.decode()
+    assert 'href="?kind=course&amp;sort=title&amp;page=1" rel="prev"' in html
+    assert 'href="?kind=course&amp;sort=title&amp;page=2" aria-current="page"' in html
+    assert 'aria-label="Pages"' in html
