@@ -3,7 +3,8 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -155,14 +156,34 @@ class ActivityFilterForm(forms.Form):
         return data
 
 
-def without(filterset, skip):
-    """The filterset's base queryset filtered by every valid value except `skip`'s."""
-    queryset = filterset.queryset
+def without(filterset, skip, queryset=None):
+    """The filterset's base queryset (or another model's, with the same related
+    fields) filtered by every valid value except `skip`'s."""
+    if queryset is None:
+        queryset = filterset.queryset
     if filterset.is_bound and filterset.is_valid():
         for name, value in filterset.form.cleaned_data.items():
             if name != skip:
                 queryset = filterset.filters[name].filter(queryset, value)
     return queryset
+
+
+def linked_count(records, field_name):
+    """A subquery for annotations: how many of `records` link to the outer row
+    through their many-to-many `field_name`. Counting link rows avoids joining two
+    many-to-many relations at once, whose rows would multiply."""
+    field = records.model._meta.get_field(field_name)
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    links = (
+        field.remote_field.through.objects.filter(
+            **{target: OuterRef("pk"), f"{source}__in": records.values("pk")}
+        )
+        .order_by()
+        .values(target)
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    return Coalesce(Subquery(links), 0)
 
 
 SORTS = {

@@ -14,6 +14,8 @@ class FilteredListView(FilterView):
     """A FilterView that answers 400 to invalid filter input, cites its sources, names
     one canonical address per filter state and lists the active filters as tags."""
 
+    count_noun = "activity,activities"  # what a facet count counts, for pluralize
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sources"] = self.cited_sources(context["object_list"])
@@ -24,6 +26,7 @@ class FilteredListView(FilterView):
         )
         context["active_filters"] = self.filterset.active_filters()
         context["facets"] = self.filterset.facets()
+        context["count_noun"] = self.count_noun
         return context
 
     def cited_sources(self, object_list):

@@ -114,3 +114,28 @@ def test_timeline_needs_no_javascript_and_hides_drafts(client, history):
 def test_activity_page_links_to_its_timeline_entry(client, history):
     html = client.get("/activities/doha-conference/").content.decode()
     assert 'href="/timeline/#activity-doha-conference"' in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"partner": "qatar"},
+        {"area": "maritime-security"},
+        {"partner": ["qatar", "kuwait"], "milestones_only": "on"},
+    ],
+)
+def test_each_facet_count_equals_the_entries_that_choosing_it_gives(
+    client, history, params
+):
+    facets = client.get("/timeline/", params).context["facets"]
+    for facet, options in facets.items():
+        for option in options:
+            chosen = client.get("/timeline/", {**params, facet: option.value})
+            assert option.count == chosen.context["paginator"].count, (facet, option)
+
+
+def test_facet_counts_add_milestones_and_activities(client, history):
+    html = client.get("/timeline/").content.decode()
+    assert 'Qatar <span class="facet__count">2<' in html
+    assert '2<span class="visually-hidden"> entries' in html

@@ -14,6 +14,7 @@ class TimelineView(FilteredListView):
     filterset_class = MilestoneFilter
     paginate_by = 150
     context_object_name = "entries"
+    count_noun = "entry,entries"
     template_name = "timeline/milestone_list.html"
 
     def get_queryset(self):
