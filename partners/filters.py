@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -248,11 +248,8 @@ class ActivityFilter(PartnerAreaFilterSet):
                 for key, label, count in rows
             ]
 
-        def counted(model, name):
-            matching = without(self, name).values("pk")
-            rows = model.annotate(
-                count=Count("activities", filter=Q(activities__in=matching))
-            )
+        def counted(model, name, field_name):
+            rows = model.annotate(count=linked_count(without(self, name), field_name))
             return [(row.slug, row.name, row.count) for row in rows]
 
         kinds = dict(
@@ -262,8 +259,12 @@ class ActivityFilter(PartnerAreaFilterSet):
             .annotate(count=Count("pk", distinct=True))
         )
         return {
-            "partner": options("partner", counted(Partner.objects.public(), "partner")),
-            "area": options("area", counted(CooperationArea.objects.all(), "area")),
+            "partner": options(
+                "partner", counted(Partner.objects.public(), "partner", "partners")
+            ),
+            "area": options(
+                "area", counted(CooperationArea.objects.all(), "area", "areas")
+            ),
             "kind": options(
                 "kind",
                 [(k, label, kinds.get(k, 0)) for k, label in Activity.Kind.choices],
