@@ -72,6 +72,17 @@ class StateInURLFilterSet(django_filters.FilterSet):
         to_field = getattr(field, "to_field_name", None)
         return str(getattr(item, to_field) if to_field else item)
 
+    def facets(self):
+        """Filters shown as lists of options with counts: {name: [FacetOption]}."""
+        return {}
+
+    def selected(self):
+        """The chosen values of each filter, as sets of URL values."""
+        chosen = {}
+        for name, key in self.params():
+            chosen.setdefault(name, set()).add(key)
+        return chosen
+
     def canonical_query(self, page=None):
         pairs = self.params()
         if page and page > 1:
@@ -123,28 +134,6 @@ class PartnerAreaFilterSet(StateInURLFilterSet):
         label=_("Cooperation area"),
         widget=forms.CheckboxSelectMultiple,
     )
-
-    def selected(self):
-        chosen = {}
-        for name, key in self.params():
-            chosen.setdefault(name, set()).add(key)
-        return chosen
-
-    def facets(self):
-        """The partner and area options, without counts."""
-        chosen = self.selected()
-        return {
-            name: [
-                FacetOption(
-                    item.slug, item.name, None, item.slug in chosen.get(name, ())
-                )
-                for item in queryset
-            ]
-            for name, queryset in [
-                ("partner", Partner.objects.public().only("name", "slug")),
-                ("area", CooperationArea.objects.only("name", "slug")),
-            ]
-        }
 
 
 class ActivityFilterForm(forms.Form):
