@@ -125,10 +125,11 @@ def search(text):
         hits = [hit for kind in KINDS for hit in _postgres(kind, text)]
     else:
         hits = [hit for kind in KINDS for hit in _fallback(kind, words)]
-    return sorted(hits, key=lambda hit: (-hit.rank, hit.title))
+    return sorted(hits, key=lambda hit: (-hit.rank, str(hit.object)))
 
 
 def _postgres(kind, text):
+    # Imported here: the module needs the PostgreSQL driver, which SQLite runs lack.
     from django.contrib.postgres.search import (
         SearchHeadline,
         SearchQuery,
