@@ -26,7 +26,8 @@ class TimelineView(FilteredListView):
         if self.filterset.with_activities and not invalid:
             self.activities = self.filterset.filter_other(Activity.objects.public())
         kwargs["object_list"] = merged(self.object_list, self.activities.for_listing())
-        return super().get_context_data(**kwargs)
+        # The milestones alone, as the page's exports and feed list them.
+        return super().get_context_data(milestones=self.object_list, **kwargs)
 
     def cited_sources(self, object_list):
         # Sources behind every record on the timeline, not just this page's.
