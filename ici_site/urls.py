@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("timeline/", include("timeline.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +69,19 @@ class PublishableQuerySet(models.QuerySet):
         """The one rule for what anonymous readers may see."""
         return self.filter(
             state=Publishable.State.PUBLISHED, publish_at__lte=timezone.now()
+        )
+
+    def next_publication(self):
+        """The moment the next item scheduled for later becomes public, as a values
+        query of at most one row, so callers can union several models into one query."""
+        return (
+            self.filter(
+                state=Publishable.State.PUBLISHED, publish_at__gt=timezone.now()
+            )
+            .values("state")
+            .annotate(moment=Min("publish_at"))
+            .values_list("moment", flat=True)
+            .order_by()
         )
 
 

@@ -3,6 +3,7 @@ import itertools
 import os
 
 import pytest
+from django.core.cache import cache
 
 # Settings refuse to start without a secret when DEBUG is off, as in production.
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
@@ -49,7 +50,8 @@ def make_area(**overrides):
 
 def make_partner(**overrides):
     n = next(_serial)
-    letters = "".join(chr(ord("A") + int(digit)) for digit in f"{n:03d}")
+    # Two letters from the serial: unique for the 676 partners any one test may need.
+    letters = "A" + chr(ord("A") + n // 26 % 26) + chr(ord("A") + n % 26)
     fields = {
         "name": f"Partner {n}",
         "official_name": f"State of Partner {n}",
@@ -98,3 +100,16 @@ def make_milestone(partners=(), areas=(), sources=(), **overrides):
     milestone.areas.set(areas)
     milestone.sources.set(sources)
     return milestone
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Rolled-back test rows send no signals, so no test may see another's cached pages.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
