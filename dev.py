@@ -58,6 +58,8 @@ def serve():
     env.setdefault("DJANGO_SECRET_KEY", local_secret_key())
     manage("migrate", "--no-input", env=env)
     manage("loaddata", *FIXTURES, env=env)
+    # Start each record's history from the loaded content (skips records with one).
+    manage("createinitialrevisions", "--comment", "Loaded from fixtures.", env=env)
     manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
     print(
         f"\nServing the ICI site on http://{ADDRESS}/ (Ctrl+C stops it)\n", flush=True

@@ -1,6 +1,6 @@
 from django.views.generic import DetailView
 
-from partners.views import FilteredListView
+from partners.views import FilteredListView, PreviewMixin
 
 from .filters import MilestoneFilter
 from .models import Milestone
@@ -16,8 +16,8 @@ class MilestoneListView(FilteredListView):
         return Milestone.objects.public().for_listing()
 
 
-class MilestoneDetailView(DetailView):
+class MilestoneDetailView(PreviewMixin, DetailView):
     context_object_name = "milestone"
 
     def get_queryset(self):
-        return Milestone.objects.public().for_listing().prefetch_related("sources")
+        return self.visible(Milestone.objects.for_listing().prefetch_related("sources"))
