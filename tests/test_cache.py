@@ -63,7 +63,9 @@ def test_repeated_anonymous_get_is_served_from_cache_without_queries(
 def test_editor_change_in_admin_shows_on_next_anonymous_request(
     client, editor_client, kuwait
 ):
-    activity = make_activity(title="Old title", partners=[kuwait])
+    activity = make_activity(
+        title="Old title", partners=[kuwait], sources=[make_source()]
+    )
     for url in ["/activities/", activity.get_absolute_url(), "/partners/kuwait/", "/"]:
         assert "Old title" in client.get(url).content.decode()
     response = editor_client.post(
@@ -79,17 +81,18 @@ def test_editor_change_in_admin_shows_on_next_anonymous_request(
 def test_editor_unpublishing_or_deleting_in_admin_hides_the_page_at_once(
     client, editor_client, kuwait
 ):
-    kept = make_activity(title="Kept", partners=[kuwait])
+    kept = make_activity(title="Kept", partners=[kuwait], sources=[make_source()])
     deleted = make_activity(title="Deleted", partners=[kuwait])
     assert client.get(kept.get_absolute_url()).status_code == 200
     assert "Deleted" in client.get("/activities/").content.decode()
-    editor_client.post(
-        f"/admin/partners/activity/{kept.pk}/change/",
-        activity_form(kept, state=Activity.State.DRAFT),
-    )
-    editor_client.post(
-        f"/admin/partners/activity/{deleted.pk}/delete/", {"post": "yes"}
-    )
+    for url, data in [
+        (
+            f"/admin/partners/activity/{kept.pk}/change/",
+            activity_form(kept, state="draft"),
+        ),
+        (f"/admin/partners/activity/{deleted.pk}/delete/", {"post": "yes"}),
+    ]:
+        assert editor_client.post(url, data).status_code == 302
     assert client.get(kept.get_absolute_url()).status_code == 404
     html = client.get("/activities/").content.decode()
     assert "Kept" not in html and "Deleted" not in html
@@ -98,12 +101,13 @@ def test_editor_unpublishing_or_deleting_in_admin_hides_the_page_at_once(
 def test_linking_a_partner_in_admin_refreshes_the_partner_page(
     client, editor_client, kuwait
 ):
-    activity = make_activity(title="Regional course")
+    activity = make_activity(title="Regional course", sources=[make_source()])
     assert "Regional course" not in client.get("/partners/kuwait/").content.decode()
-    editor_client.post(
+    response = editor_client.post(
         f"/admin/partners/activity/{activity.pk}/change/",
         activity_form(activity, partners=[kuwait.pk]),
     )
+    assert response.status_code == 302
     assert "Regional course" in client.get("/partners/kuwait/").content.decode()
 
 
