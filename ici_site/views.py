@@ -20,7 +20,7 @@ class HomeView(TemplateView):
         partners = list(Partner.objects.public())
         areas = CooperationArea.objects.all()
         activities = Activity.objects.public().for_listing()[:6]
-        milestones = Milestone.objects.public().filter(is_key=True)
+        milestones = Milestone.objects.public().for_listing().filter(is_key=True)
         return super().get_context_data(
             members=[partner for partner in partners if partner.is_member],
             dialogue_partners=[
