@@ -49,14 +49,16 @@ def next_publication():
     return min(first.union(*others, all=True), default=None)
 
 
-def content_version(max_age):
-    """The current version, started anew when none is stored or a publication is due."""
+def content_version(max_age, *keys):
+    """The current version, started anew when none is stored or a publication is due,
+    and the values cached under keys, fetched in the same round trip."""
     now = timezone.now()
-    stored = cache.get(VERSION_KEY)
+    found = cache.get_many([VERSION_KEY, *keys])
+    stored = found.pop(VERSION_KEY, None)
     if stored and (stored["until"] is None or now < stored["until"]):
-        return stored["version"]
+        return stored["version"], found
     until = next_publication()
     timeout = max_age if until is None else min(max_age, (until - now).total_seconds())
     version = uuid.uuid4().hex
     cache.set(VERSION_KEY, {"version": version, "until": until}, max(1, int(timeout)))
-    return version
+    return version, found
