@@ -306,7 +306,13 @@ class Activity(Publishable):
         ordering = ["-start_date", "title"]
         verbose_name_plural = _("activities")
         indexes = [
-            models.Index(fields=["state", "publish_at", "start_date"]),
+            # In list order after the state, so a page of the newest public
+            # activities is read straight off the index (no sort of every row), and
+            # publish_at last so counting public activities never reads the table.
+            models.Index(
+                fields=["state", "-start_date", "title", "publish_at"],
+                name="activity_public_listing",
+            ),
             models.Index(fields=["kind", "start_date"]),
         ]
 
