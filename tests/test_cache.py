@@ -3,10 +3,12 @@ import datetime
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from ici_site.middleware import PublicPageCacheMiddleware
 from partners.models import Activity
 
 from .conftest import make_activity, make_area, make_partner, make_source
@@ -200,3 +202,29 @@ def test_cache_adds_at_most_one_query_to_a_miss_and_none_to_a_hit(
         client.get("/partners/kuwait/")
     assert len(miss) == len(uncached) + 1
     assert len(hit) == 0
+
+
+def test_anonymous_requests_with_other_cookies_do_not_share_a_stored_page(
+    client, kuwait
+):
+    activity = make_activity(title="Before", partners=[kuwait])
+    client.get("/activities/")
+    Activity.objects.filter(pk=activity.pk).update(title="After")  # no signal
+    assert "Before" in client.get("/activities/").content.decode()
+    client.cookies["csrftoken"] = "a" * 32
+    assert "After" in client.get("/activities/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("headers", "shareable"),
+    [
+        ({}, True),
+        ({"Vary": "Cookie, Accept-Encoding"}, True),
+        ({"Vary": "Accept-Language"}, False),
+        ({"Cache-Control": "private"}, False),
+        ({"Cache-Control": "no-store"}, False),
+    ],
+)
+def test_only_responses_safe_to_share_are_stored(headers, shareable):
+    response = HttpResponse("page", headers=headers)
+    assert PublicPageCacheMiddleware.is_shareable(response) is shareable
