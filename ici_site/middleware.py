@@ -1,83 +1,94 @@
-import hashlib
+"""Request hardening that sits around every view: ids, size limits, headers, faults."""
+
 import logging
+import re
+import uuid
 
 from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpResponse
-from django.utils.cache import (
-    cc_delim_re,
-    patch_cache_control,
-    set_response_etag,
-)
+from django.db import InterfaceError, OperationalError
+from django.shortcuts import render
 
-from partners.cache import content_version
+from .logs import request_id
 
 logger = logging.getLogger(__name__)
 
-UNSHAREABLE = ("private", "no-store", "no-cache")
-# Request headers a stored page may vary on; they are part of its cache key.
-VARY = {"cookie": "HTTP_COOKIE", "accept-encoding": "HTTP_ACCEPT_ENCODING"}
+# An id from the load balancer is kept only if it cannot smuggle anything into logs.
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
-class PublicPageCacheMiddleware:
-    """Serve anonymous GETs from the shared cache, stored with the content version.
+class RequestIdMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-    A hit costs one cache round trip (the version and the page together) and no
-    query. Readers signed in (anyone with a session cookie) always get a freshly built
-    page. A failing cache never fails a page: it is served uncached, the error logged.
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = (
+            incoming if SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        )
+        # Not reset afterwards: Django logs 4xx/5xx responses after the middleware
+        # returns, and the next request on this thread sets its own id anyway.
+        request_id.set(request.id)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse oversized query strings (400) and bodies (413) before they are parsed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if len(request.META.get("QUERY_STRING", "")) > settings.MAX_QUERY_STRING_LENGTH:
+            return render(
+                request,
+                "400.html",
+                {"reason": "The address is too long. Choose fewer filters."},
+                status=400,
+            )
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return render(request, "400.html", status=400)
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return render(request, "413.html", status=413)
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """The headers Django's SecurityMiddleware does not set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is down or locked gives a friendly 503, not a 500 traceback.
+
+    Nothing else is needed to recover: the failed connection is dropped, and
+    CONN_HEALTH_CHECKS replaces a persistent one that died, on the next request.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        max_age = settings.PAGE_CACHE_SECONDS
-        if not max_age or not self.is_anonymous_get(request):
-            return self.get_response(request)
-        key = self.page_key(request)
-        try:
-            version, found = content_version(max_age, key)
-        except Exception:
-            logger.exception("Page cache unavailable; serving the page uncached.")
-            return self.get_response(request)
-        if key in found and found[key][0] == version:
-            _, status, headers, content = found[key]
-            return HttpResponse(content, status=status, headers=headers)
-        response = self.get_response(request)
-        if self.is_shareable(response):
-            # Browsers and proxies may keep a copy but must revalidate it (ETag) first.
-            patch_cache_control(response, public=True, no_cache=True)
-            set_response_etag(response)
-            entry = (version, response.status_code, dict(response.items()))
-            try:
-                cache.set(key, (*entry, response.content), max_age)
-            except Exception:
-                logger.exception("Page cache unavailable; the page was not stored.")
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error(
+            "Database unavailable: %s: %s",
+            type(exception).__name__,
+            str(exception).strip().splitlines()[0] if str(exception) else "",
+        )
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
         return response
-
-    @staticmethod
-    def is_anonymous_get(request):
-        return (
-            request.method == "GET"
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and "HTTP_AUTHORIZATION" not in request.META
-        )
-
-    @staticmethod
-    def page_key(request):
-        parts = [request.build_absolute_uri()]
-        parts += [request.META.get(header, "") for header in VARY.values()]
-        digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-        return f"page:{digest}"
-
-    @staticmethod
-    def is_shareable(response):
-        cache_control = response.get("Cache-Control", "")
-        vary = {v.lower() for v in cc_delim_re.split(response.get("Vary", "")) if v}
-        return (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not any(word in cache_control for word in UNSHAREABLE)
-            and vary <= VARY.keys()
-        )

@@ -1,19 +1,28 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from . import views
 from .content_health import ContentHealthView
+from .sitemaps import sitemaps
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("about/", views.AboutView.as_view(), name="about"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+    ),
     path("", include("partners.urls")),
     path("timeline/", include("timeline.urls")),
     path(
-        "admin/content-health/",
+        settings.ADMIN_URL + "content-health/",
         admin.site.admin_view(ContentHealthView.as_view()),
         name="content-health",
     ),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,4 +1,5 @@
 import datetime
+import os
 
 import pytest
 from django.contrib.auth.models import User
@@ -8,10 +9,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ici_site.middleware import PublicPageCacheMiddleware
+import ici_site.cache
+from ici_site.page_cache import PublicPageCacheMiddleware
 from partners.models import Activity
 
 from .conftest import make_activity, make_area, make_partner, make_source
+from .servers import TcpProxy
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -228,3 +231,33 @@ def test_anonymous_requests_with_other_cookies_do_not_share_a_stored_page(
 def test_only_responses_safe_to_share_are_stored(headers, shareable):
     response = HttpResponse("page", headers=headers)
     assert PublicPageCacheMiddleware.is_shareable(response) is shareable
+
+
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="needs Redis (run with REDIS_URL set)"
+)
+def test_pages_cached_before_a_redis_outage_are_not_served_after_it(
+    client, settings, monkeypatch, kuwait
+):
+    monkeypatch.setattr(ici_site.cache, "_outages", {})
+    monkeypatch.setattr(ici_site.cache, "RETRY_SECONDS", 0)
+    redis_url = os.environ["REDIS_URL"]
+    port, database = redis_url.rsplit(":", 1)[1].split("/")
+    proxy = TcpProxy(int(port)).start()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "ici_site.cache.TolerantRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{proxy.port}/{database}",
+        }
+    }
+    try:
+        activity = make_activity(title="Before", partners=[kuwait])
+        assert "Before" in client.get("/activities/").content.decode()
+        proxy.stop()
+        activity.title = "Saved while Redis was down"
+        activity.save()  # its invalidation cannot reach Redis
+        proxy.start()
+        html = client.get("/activities/").content.decode()
+        assert "Saved while Redis was down" in html
+    finally:
+        proxy.stop()

@@ -1,10 +1,12 @@
 """The real content in fixtures/: loads cleanly, twice, and carries the brief."""
 
 import datetime
+import io
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from reversion.models import Version
 
 from partners.models import Activity, CooperationArea, Partner, Source
 from timeline.models import Milestone
@@ -142,3 +144,20 @@ def test_every_partner_profile_lists_its_activities(content, client):
         assert response.context["activity_count"] == expected
         listed = client.get("/activities/", {"partner": partner.slug})
         assert listed.context["page_obj"].paginator.count == expected
+
+
+def test_load_content_fills_an_empty_database_and_then_keeps_edits(db):
+    out = io.StringIO()
+    call_command("load_content", stdout=out)
+    assert "Content loaded" in out.getvalue()
+    assert Partner.objects.count() == 6
+    assert Version.objects.get_for_model(Activity).count() == Activity.objects.count()
+
+    Partner.objects.filter(slug="kuwait").update(summary="Edited by an editor.")
+    call_command("load_content", stdout=out)
+    assert "already loaded" in out.getvalue()
+    assert Partner.objects.get(slug="kuwait").summary == "Edited by an editor."
+    assert Version.objects.get_for_model(Activity).count() == Activity.objects.count()
+
+    call_command("load_content", reset=True, stdout=out)
+    assert Partner.objects.get(slug="kuwait").summary != "Edited by an editor."

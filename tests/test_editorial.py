@@ -352,3 +352,16 @@ def test_an_editors_whole_cycle(editor_client, client):
     assert client.get(url).status_code == 404
     for page in [*PUBLIC_OUTPUTS, partner.get_absolute_url(), area.get_absolute_url()]:
         assert "Maritime security course" not in client.get(page).content.decode(), page
+
+
+def test_sitemap_lists_only_public_records(client):
+    public = make_activity(title="Public one")
+    draft = make_activity(state=Activity.State.DRAFT)
+    later = timezone.now() + datetime.timedelta(days=3)
+    scheduled = make_milestone(publish_at=later)
+    hidden_partner = make_partner(state=Partner.State.DRAFT)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert public.get_absolute_url() in xml
+    for hidden in [draft, scheduled, hidden_partner]:
+        assert hidden.get_absolute_url() not in xml
+    assert "/sitemap.xml" in client.get("/robots.txt").content.decode()
