@@ -9,7 +9,7 @@ from partners.models import Activity, Partner
 
 from .conftest import make_activity, make_area, make_milestone, make_partner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from timeline.models import Milestone
 
 from .conftest import make_activity, make_area, make_milestone, make_partner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
 
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql",
