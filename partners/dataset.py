@@ -1,0 +1,75 @@
+"""The dataset's version: the moment of the latest change to anything the public sees.
+
+Every content model carries an ``updated_at`` field; the version is the latest of those
+among public records, so publishing, editing or a scheduled item going live all move it
+forward. Models are found through the app registry, so this module needs no import of
+the apps that build on ``partners``.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Max, Value
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+
+def content_models():
+    return [
+        model
+        for model in apps.get_models()
+        if any(field.name == "updated_at" for field in model._meta.concrete_fields)
+    ]
+
+
+def public_queryset(model):
+    manager = model._default_manager
+    return manager.public() if hasattr(manager, "public") else manager.all()
+
+
+def latest_change():
+    """The latest ``updated_at`` among public records, in one query (None if empty)."""
+    latest = [
+        public_queryset(model)
+        .order_by()
+        .values(one=Value(1))
+        .annotate(latest=Max("updated_at"))
+        .values_list("latest", flat=True)
+        for model in content_models()
+    ]
+    values = latest[0].union(*latest[1:], all=True)
+    return max((value for value in values if value), default=None)
+
+
+@dataclass(frozen=True)
+class Version:
+    """The latest public change: ``label`` names it in exports and citations."""
+
+    changed: datetime.datetime | None
+
+    @property
+    def label(self):
+        if self.changed is None:
+            return "empty"
+        return self.changed.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    @property
+    def date(self):
+        return timezone.localdate(self.changed) if self.changed else None
+
+    def __str__(self):
+        return self.label
+
+
+def current(request=None):
+    """The version, computed once per request however many places show it."""
+    if request is None:
+        return Version(latest_change())
+    if not hasattr(request, "_dataset_version"):
+        request._dataset_version = Version(latest_change())
+    return request._dataset_version
+
+
+def context_processor(request):
+    return {"dataset_version": SimpleLazyObject(lambda: current(request))}
