@@ -29,3 +29,11 @@ class HomeView(TemplateView):
 
 class AboutView(TemplateView):
     template_name = "about.html"
+
+
+class DataView(TemplateView):
+    template_name = "data.html"
+
+
+class MethodologyView(TemplateView):
+    template_name = "methodology.html"

@@ -1,8 +1,10 @@
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from .exports import ExportMixin
 from .filters import ActivityFilter
 from .models import Activity, CooperationArea, Partner, Source
+from .records import ActivityRecord, AreaRecord, PartnerRecord, SourceRecord
 
 # Detail pages show the latest few related records and link to the full, filterable
 # list, so they stay small however many activities a partner gathers.
@@ -23,8 +25,10 @@ class FilteredListView(FilterView):
         return super().render_to_response(context, **response_kwargs)
 
 
-class PartnerListView(ListView):
+class PartnerListView(ExportMixin, ListView):
     context_object_name = "partners"
+    record_type = PartnerRecord
+    export_title = "Partners"
 
     def get_queryset(self):
         return Partner.objects.public().with_activity_counts()
@@ -49,8 +53,10 @@ class PartnerDetailView(DetailView):
         )
 
 
-class AreaListView(ListView):
+class AreaListView(ExportMixin, ListView):
     context_object_name = "areas"
+    record_type = AreaRecord
+    export_title = "Cooperation areas"
 
     def get_queryset(self):
         return CooperationArea.objects.with_activity_counts()
@@ -70,7 +76,9 @@ class AreaDetailView(DetailView):
         )
 
 
-class ActivityListView(FilteredListView):
+class ActivityListView(ExportMixin, FilteredListView):
+    record_type = ActivityRecord
+    export_title = "Activities"
     filterset_class = ActivityFilter
     paginate_by = 20
     context_object_name = "activities"
@@ -86,7 +94,9 @@ class ActivityDetailView(DetailView):
         return Activity.objects.public().for_listing().prefetch_related("sources")
 
 
-class SourceListView(ListView):
+class SourceListView(ExportMixin, ListView):
+    record_type = SourceRecord
+    export_title = "Sources"
     model = Source
     paginate_by = 100
     context_object_name = "sources"

@@ -49,7 +49,9 @@ def make_area(**overrides):
 
 def make_partner(**overrides):
     n = next(_serial)
-    letters = "".join(chr(ord("A") + int(digit)) for digit in f"{n:03d}")
+    # Two letters from the serial, wrapping so codes stay two and three letters long
+    # however many partners the whole run creates.
+    letters = "A" + chr(ord("A") + n % 676 // 26) + chr(ord("A") + n % 26)
     fields = {
         "name": f"Partner {n}",
         "official_name": f"State of Partner {n}",

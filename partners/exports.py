@@ -1,0 +1,254 @@
+"""Every list in every format: the same URL and filters as the HTML page, plus
+``?format=csv|json|atom|metadata`` (and ``ics`` where records have dates to put in a
+calendar).
+
+CSV and JSON stream all matching rows, in batches that carry their own prefetches, so
+memory stays flat however large the result. Each export carries its provenance: JSON
+in its ``meta`` block, CSV through a ``Link: <…format=metadata>; rel="describedby"``
+header and ``X-Dataset-Version`` (the file itself stays a plain table for any tool).
+"""
+
+import csv
+import json
+from itertools import islice
+
+import icalendar
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from . import citations, dataset
+
+CHUNK_SIZE = 2000
+FEED_LIMIT = 50
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "metadata": "application/json",
+    "atom": "application/atom+xml; charset=utf-8",
+    "ics": "text/calendar; charset=utf-8",
+}
+# Parameters that choose how a list is shown, not which records are in it.
+PRESENTATION = {"format", "page"}
+
+
+def to_json(value):
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def bad_request(message, errors=None):
+    body = {"error": message}
+    if errors:
+        body["errors"] = errors
+    return JsonResponse(body, status=400)
+
+
+def applied_filters(request, filterset=None):
+    """The filters that shaped a list, as given, for its provenance."""
+    if filterset is None:
+        return {}
+    return {
+        name: values
+        for name in filterset.filters
+        if (values := [value for value in request.GET.getlist(name) if value])
+    }
+
+
+def with_format(request, fmt):
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = fmt
+    return request.build_absolute_uri(request.path) + "?" + query.urlencode()
+
+
+def metadata(request, record_type, title, filters, count=None):
+    """The provenance block every export carries."""
+    citation = citations.for_request(request, f"{title} ({settings.SITE_NAME})")
+    meta = {
+        "title": citation.title,
+        "url": citation.url,
+        "site": request.build_absolute_uri("/"),
+        "generated_at": timezone.now(),
+        "dataset_version": citation.version,
+        "filters": filters,
+        "record_schema": request.build_absolute_uri(
+            reverse("api:schema", args=[record_type.name])
+        ),
+        "documentation": request.build_absolute_uri(reverse("data")),
+        "citation": citation.apa(),
+    }
+    if count is not None:
+        meta["count"] = count
+    return meta
+
+
+def _batched(strings, size=500):
+    iterator = iter(strings)
+    while batch := "".join(islice(iterator, size)):
+        yield batch
+
+
+class _Echo:
+    """A file-like object for csv.writer that hands each row back instead."""
+
+    def write(self, value):
+        return value
+
+
+class Export:
+    def __init__(self, request, record_type, queryset, title, filters):
+        self.request = request
+        self.records = record_type(request)
+        self.queryset = queryset
+        self.title = title
+        self.filters = filters
+        self.version = dataset.current(request).label
+
+    def response(self, fmt):
+        return getattr(self, fmt)()
+
+    def filename(self, extension):
+        slug = self.records.plural
+        return f"{slug}-{self.version.replace(':', '')}.{extension}"
+
+    def headers(self, extension):
+        return {
+            "Content-Disposition": f'attachment; filename="{self.filename(extension)}"',
+            "Link": f'<{with_format(self.request, "metadata")}>; rel="describedby"; '
+            'type="application/json"',
+            "X-Dataset-Version": self.version,
+        }
+
+    def rows(self):
+        return self.records.for_export(self.queryset).iterator(chunk_size=CHUNK_SIZE)
+
+    def meta(self, count=True):
+        return metadata(
+            self.request,
+            self.records,
+            self.title,
+            self.filters,
+            self.queryset.count() if count else None,
+        )
+
+    def metadata(self):
+        return JsonResponse(self.meta(), json_dumps_params={"ensure_ascii": False})
+
+    def csv(self):
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield writer.writerow(self.records.csv_columns)
+            for obj in self.rows():
+                yield writer.writerow(self.records.csv_row(self.records.record(obj)))
+
+        return StreamingHttpResponse(
+            _batched(lines()),
+            content_type=CONTENT_TYPES["csv"],
+            headers=self.headers("csv"),
+        )
+
+    def json(self):
+        def chunks():
+            yield '{"meta": ' + to_json(self.meta()) + ', "data": ['
+            separator = ""
+            for obj in self.rows():
+                yield separator + to_json(self.records.record(obj))
+                separator = ","
+            yield "]}"
+
+        return StreamingHttpResponse(
+            _batched(chunks()),
+            content_type=CONTENT_TYPES["json"],
+            headers=self.headers("json"),
+        )
+
+    def atom(self):
+        """The newest published records first, as feed readers expect."""
+        meta = self.meta(count=False)
+        feed = Atom1Feed(
+            title=meta["title"],
+            link=meta["url"],
+            description=meta["citation"],
+            feed_url=self.request.build_absolute_uri(),
+            language="en",
+            author_name=settings.SITE_NAME,
+        )
+        newest = self.records.for_export(self.queryset).order_by("-publish_at", "-pk")
+        for obj in newest[:FEED_LIMIT]:
+            feed.add_item(**self.records.feed_item(obj))
+        response = HttpResponse(content_type=CONTENT_TYPES["atom"])
+        feed.write(response, "utf-8")
+        response["X-Dataset-Version"] = self.version
+        return response
+
+    def ics(self):
+        """An iCalendar file of every record, built with the ``icalendar`` library,
+        which folds, escapes and dates lines the way RFC 5545 requires."""
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", f"-//{settings.SITE_NAME}//{self.title}//EN")
+        calendar.add("version", "2.0")
+        calendar.add("x-wr-calname", f"{self.title} ({settings.SITE_NAME})")
+        calendar.add("x-dataset-version", self.version)
+        for obj in self.rows():
+            event = self.records.event(obj)
+            item = icalendar.Event()
+            item.add("uid", event["uid"])
+            item.add("dtstamp", event["stamp"])
+            item.add("dtstart", event["start"])
+            item.add("dtend", event["end"])
+            item.add("summary", event["summary"])
+            item.add("description", event["description"])
+            item.add("url", event["url"])
+            if event["categories"]:
+                item.add("categories", event["categories"])
+            calendar.add_component(item)
+        headers = self.headers("ics")
+        headers["Content-Disposition"] = headers["Content-Disposition"].replace(
+            "attachment", "inline"
+        )
+        return HttpResponse(
+            calendar.to_ical(), content_type=CONTENT_TYPES["ics"], headers=headers
+        )
+
+
+class ExportMixin:
+    """Answer ``?format=`` on a list view with its records in that format.
+
+    Filters go through the view's own filterset, so every format lists exactly what
+    the HTML page lists; invalid filters or an unknown format answer 400.
+    """
+
+    record_type = None
+    export_title = ""
+    formats = ("csv", "json", "atom", "metadata")
+    export_class = Export
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format", "")
+        if fmt in ("", "html"):
+            return super().get(request, *args, **kwargs)
+        if fmt not in self.formats:
+            return bad_request(
+                f"Unknown format. Use one of: html, {', '.join(self.formats)}."
+            )
+        queryset = self.get_queryset()
+        filterset = None
+        if filterset_class := getattr(self, "filterset_class", None):
+            filterset = self.get_filterset(filterset_class)
+            if not filterset.is_valid():
+                return bad_request(
+                    "Some filters could not be used.", filterset.errors.get_json_data()
+                )
+            queryset = filterset.qs
+        export = self.export_class(
+            request,
+            self.record_type,
+            queryset,
+            self.export_title,
+            applied_filters(request, filterset),
+        )
+        return export.response(fmt)
