@@ -1,6 +1,7 @@
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from . import stats
 from .exports import ExportMixin
 from .filters import ActivityFilter
 from .models import Activity, CooperationArea, Partner, Source
@@ -100,3 +101,21 @@ class SourceListView(ExportMixin, ListView):
     model = Source
     paginate_by = 100
     context_object_name = "sources"
+
+
+class MatrixView(TemplateView):
+    template_name = "partners/matrix.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            matrix=stats.matrix(Activity.objects.public()), **kwargs
+        )
+
+
+class ChartsView(TemplateView):
+    template_name = "partners/charts.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            charts=stats.charts(Activity.objects.public()), **kwargs
+        )
