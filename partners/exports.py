@@ -192,6 +192,7 @@ class Export:
         calendar.add("prodid", f"-//{settings.SITE_NAME}//{self.title}//EN")
         calendar.add("version", "2.0")
         calendar.add("x-wr-calname", f"{self.title} ({settings.SITE_NAME})")
+        calendar.add("x-wr-caldesc", self.meta(count=False)["citation"])
         calendar.add("x-dataset-version", self.version)
         for obj in self.rows():
             event = self.records.event(obj)
