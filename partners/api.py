@@ -74,7 +74,7 @@ class RecordListView(View):
             if page.has_previous()
             else None,
         )
-        return respond({"meta": meta, "data": [records.record(o) for o in page]})
+        return respond({"meta": meta, "data": records.records(list(page))})
 
     @staticmethod
     def page_url(request, number):
@@ -93,7 +93,7 @@ class RecordDetailView(View):
             return not_found()
         records = self.record_type(request)
         meta = exports.metadata(request, self.record_type, str(obj), {})
-        return respond({"meta": meta, "data": records.record(obj)})
+        return respond({"meta": meta, "data": records.records([obj])[0]})
 
 
 class SchemaView(View):

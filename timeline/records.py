@@ -8,13 +8,13 @@ from partners.records import (
     PARTIAL_DATE,
     PRECISION,
     REFERENCE,
+    REFERENCE_FIELDS,
+    SOURCE_FIELDS,
     SOURCES,
     TEXT,
     URI,
     RecordType,
-    cited_sources_prefetch,
-    references,
-    sources,
+    partial_iso,
 )
 
 from .models import Milestone
@@ -24,12 +24,16 @@ class MilestoneRecord(RecordType):
     name, plural, title = "milestone", "milestones", "Milestone"
     model = Milestone
     html_url_name = "timeline:milestone-detail"
+    relations = {
+        "partners": REFERENCE_FIELDS,
+        "areas": REFERENCE_FIELDS,
+        "sources": SOURCE_FIELDS,
+    }
     properties = {
         "slug": TEXT,
         "title": TEXT,
         "date": PARTIAL_DATE,
         "date_precision": PRECISION,
-        "when": {**TEXT, "description": "The date as the site shows it."},
         "summary": TEXT,
         "is_key": {"type": "boolean"},
         "partners": REFERENCE,
@@ -40,43 +44,33 @@ class MilestoneRecord(RecordType):
         "published_at": DATETIME,
         "updated_at": DATETIME,
     }
-    csv_columns = [column for column in properties if column not in {"when", "api_url"}]
+    csv_columns = [column for column in properties if column != "api_url"]
 
     @classmethod
     def queryset(cls):
-        return cls.for_export(Milestone.objects.public().for_listing())
+        return Milestone.objects.public()
 
-    @classmethod
-    def for_export(cls, queryset):
-        return queryset.prefetch_related(cited_sources_prefetch())
-
-    def record(self, obj):
+    def record(self, obj, related):
         return {
             "slug": obj.slug,
             "title": obj.title,
-            "date": obj.iso_date,
+            "date": partial_iso(obj.date, obj.date_precision),
             "date_precision": obj.date_precision,
-            "when": obj.when,
             "summary": obj.summary,
             "is_key": obj.is_key,
-            "partners": references(obj.partners.all()),
-            "areas": references(obj.areas.all()),
-            "sources": sources(obj.sources.all()),
+            "partners": related["partners"],
+            "areas": related["areas"],
+            "sources": related["sources"],
             "html_url": self.html_url(obj),
             "api_url": self.api_url(obj),
             "published_at": obj.publish_at,
             "updated_at": obj.updated_at,
         }
 
-    def feed_item(self, obj):
-        return {
-            **super().feed_item(obj),
-            "title": obj.title,
-            "categories": [partner.name for partner in obj.partners.all()]
-            + [area.name for area in obj.areas.all()],
-        }
+    def feed_item(self, obj, related):
+        return {**super().feed_item(obj, related), "title": obj.title}
 
-    def event(self, obj):
+    def event(self, obj, related):
         """An all-day event over the whole period the date is known to."""
         end = dates.period_end(obj.date, obj.date_precision)
         precision = ""
@@ -90,5 +84,5 @@ class MilestoneRecord(RecordType):
             "end": end + datetime.timedelta(days=1),
             "url": self.html_url(obj),
             "stamp": obj.updated_at,
-            "categories": [partner.name for partner in obj.partners.all()],
+            "categories": [partner["name"] for partner in related["partners"]],
         }
