@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
 REQUIREMENTS = ROOT / "requirements.txt"
-FIXTURES = ["sources", "areas", "partners", "activities", "milestones"]
 ADDRESS = os.environ.get("ICI_ADDRESS", "127.0.0.1:8000")
 
 
@@ -57,7 +56,7 @@ def serve():
     env = {**os.environ}
     env.setdefault("DJANGO_SECRET_KEY", local_secret_key())
     manage("migrate", "--no-input", env=env)
-    manage("loaddata", *FIXTURES, env=env)
+    manage("load_content", env=env)
     manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
     print(
         f"\nServing the ICI site on http://{ADDRESS}/ (Ctrl+C stops it)\n", flush=True

@@ -50,7 +50,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_filters",
+    "reversion",
+    "reversion_compare",
     "partners",
     "timeline",
 ]

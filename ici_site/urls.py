@@ -1,20 +1,34 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 import partners.api
 import timeline.api
 
 from . import views
+from .content_health import ContentHealthView
+from .sitemaps import sitemaps
 
 api_v1 = (partners.api.urlpatterns + timeline.api.urlpatterns, "api")
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("about/", views.AboutView.as_view(), name="about"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+    ),
     path("", include("partners.urls")),
     path("timeline/", include("timeline.urls")),
     path("data/", views.DataView.as_view(), name="data"),
     path("methodology/", views.MethodologyView.as_view(), name="methodology"),
     path("api/v1/", include(api_v1)),
+    path(
+        "admin/content-health/",
+        admin.site.admin_view(ContentHealthView.as_view()),
+        name="content-health",
+    ),
     path("admin/", admin.site.urls),
 ]

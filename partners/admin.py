@@ -1,5 +1,12 @@
-from django.contrib import admin
+import csv
+
+import reversion
+from django import forms
+from django.contrib import admin, messages
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from reversion_compare.admin import CompareVersionAdmin
 
 from .models import Activity, CooperationArea, Partner, Source
 
@@ -29,16 +36,82 @@ def year_filter(field_name):
     return YearListFilter
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class ContentAdmin(CompareVersionAdmin):
+    """Every content change is kept as a revision: history, compare, restore."""
+
+    save_on_top = True
+    history_latest_first = True
+
+
+class PublishableAdmin(ContentAdmin):
     """Shared set-up for content with a draft/published state."""
 
     list_filter = ["state"]
-    save_on_top = True
+    actions = ["publish", "unpublish"]
     publication_fieldset = (_("Publication"), {"fields": ["state", "publish_at"]})
+    requires_sources = False
+
+    @admin.action(description=_("Publish selected items"), permissions=["change"])
+    def publish(self, request, queryset):
+        if self.requires_sources:
+            unsourced = queryset.filter(sources__isnull=True)
+            if unsourced.exists():
+                names = ", ".join(str(obj) for obj in unsourced[:5])
+                self.message_user(
+                    request,
+                    _("Not published, no source yet: %(names)s. Add a source first.")
+                    % {"names": names},
+                    messages.ERROR,
+                )
+                queryset = queryset.exclude(pk__in=unsourced.values("pk"))
+        self._set_state(request, queryset, self.model.State.PUBLISHED)
+
+    @admin.action(description=_("Unpublish selected items"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_state(request, queryset, self.model.State.DRAFT)
+
+    def _set_state(self, request, queryset, state):
+        changed = 0
+        # Save one by one so each change is a revision and signals (caches) see it.
+        for obj in queryset.exclude(state=state):
+            with reversion.create_revision():
+                obj.state = state
+                obj.save()
+                reversion.set_user(request.user)
+                reversion.set_comment(f"State set to {obj.get_state_display()}.")
+            changed += 1
+        if changed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d item is now %(state)s.",
+                    "%(count)d items are now %(state)s.",
+                    changed,
+                )
+                % {"count": changed, "state": self.model.State(state).label.lower()},
+                messages.SUCCESS,
+            )
+
+
+class SourcedContentForm(forms.ModelForm):
+    """Activities and milestones: nothing is published without a source."""
+
+    def clean(self):
+        data = super().clean()
+        published = data.get("state") == self._meta.model.State.PUBLISHED
+        if published and not data.get("sources"):
+            self.add_error(
+                "sources",
+                _("Add at least one source before publishing, or save as a draft."),
+            )
+        return data
 
 
 class WithPartnersAdmin(PublishableAdmin):
-    """Activities and milestones: records that name the partners involved."""
+    """Activities and milestones: sourced records that name the partners involved."""
+
+    form = SourcedContentForm
+    requires_sources = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("partners")
@@ -49,7 +122,7 @@ class WithPartnersAdmin(PublishableAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ContentAdmin):
     list_display = ["title", "publisher", "confidence", "published", "url"]
     list_filter = ["confidence", "publisher"]
     search_fields = ["title", "publisher", "url"]
@@ -57,7 +130,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(CooperationArea)
-class CooperationAreaAdmin(admin.ModelAdmin):
+class CooperationAreaAdmin(ContentAdmin):
     list_display = ["name", "position", "summary"]
     list_editable = ["position"]
     search_fields = ["name", "summary", "description"]
@@ -72,6 +145,7 @@ class PartnerAdmin(PublishableAdmin):
         "status",
         "joined_display",
         "iso_alpha2",
+        "last_reviewed",
         "state",
         "publish_at",
     ]
@@ -102,6 +176,7 @@ class PartnerAdmin(PublishableAdmin):
                     "capital",
                     "joined",
                     "joined_precision",
+                    "last_reviewed",
                 ]
             },
         ),
@@ -114,8 +189,16 @@ class PartnerAdmin(PublishableAdmin):
         return partner.joined_display or "—"
 
 
+class Echo:
+    """A file-like object that hands back what csv.writer writes, for streaming."""
+
+    def write(self, value):
+        return value
+
+
 @admin.register(Activity)
 class ActivityAdmin(WithPartnersAdmin):
+    actions = [*WithPartnersAdmin.actions, "export_csv"]
     list_display = ["title", "kind", "when", "partner_names", "state"]
     list_filter = ["kind", "partners", "areas", year_filter("start_date"), "state"]
     search_fields = ["title", "summary", "body", "location"]
@@ -142,3 +225,42 @@ class ActivityAdmin(WithPartnersAdmin):
     @admin.display(description=_("when"), ordering="start_date")
     def when(self, activity):
         return activity.when
+
+    @admin.action(description=_("Export selected to CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        header = [
+            "id", "slug", "title", "kind", "state", "publish_at", "start", "end",
+            "location", "partners", "areas", "sources", "summary",
+        ]  # fmt: skip
+        rows = (
+            [
+                activity.pk,
+                activity.slug,
+                activity.title,
+                activity.kind,
+                activity.state,
+                activity.publish_at.isoformat(),
+                activity.iso_start,
+                activity.iso_end,
+                activity.location,
+                "; ".join(partner.name for partner in activity.partners.all()),
+                "; ".join(area.name for area in activity.areas.all()),
+                " ".join(source.url for source in activity.sources.all()),
+                activity.summary,
+            ]
+            for activity in queryset.prefetch_related(
+                "partners", "areas", "sources"
+            ).iterator(chunk_size=500)
+        )
+        writer = csv.writer(Echo())
+        response = StreamingHttpResponse(
+            _csv_lines(writer, header, rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="activities.csv"'
+        return response
+
+
+def _csv_lines(writer, header, rows):
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(row)

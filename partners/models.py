@@ -4,10 +4,12 @@ from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
 from . import dates
 from .dates import DatePrecision
+from .text import MARKDOWN_HELP
 
 alpha2_validator = RegexValidator(
     r"^[A-Z]{2}\Z", _("Use the two capital letters of ISO 3166-1 alpha-2, e.g. KW.")
@@ -92,6 +94,16 @@ class Publishable(models.Model):
     def is_public(self):
         return self.state == self.State.PUBLISHED and self.publish_at <= timezone.now()
 
+    @property
+    def visibility_note(self):
+        """Why the public cannot see this item yet; empty when it can."""
+        if self.state != self.State.PUBLISHED:
+            return _("This item is a draft.")
+        if self.publish_at > timezone.now():
+            moment = date_format(timezone.localtime(self.publish_at), "j F Y, H:i T")
+            return _("It is scheduled to appear on %(moment)s.") % {"moment": moment}
+        return ""
+
 
 class ActivityCountQuerySet(models.QuerySet):
     def with_activity_counts(self):
@@ -106,9 +118,7 @@ class CooperationArea(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     summary = models.CharField(max_length=300, help_text=_("One sentence for lists."))
-    description = models.TextField(
-        help_text=_("Plain text; blank lines start paragraphs.")
-    )
+    description = models.TextField(help_text=MARKDOWN_HELP)
     position = models.PositiveSmallIntegerField(
         default=0, help_text=_("Order in lists, smallest first.")
     )
@@ -167,7 +177,14 @@ class Partner(Publishable):
     summary = models.CharField(
         max_length=300, help_text=_("One or two sentences for lists.")
     )
-    profile = models.TextField(help_text=_("Plain text; blank lines start paragraphs."))
+    profile = models.TextField(help_text=MARKDOWN_HELP)
+    last_reviewed = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When an editor last checked the whole profile against its sources."
+        ),
+    )
     sources = models.ManyToManyField(Source, blank=True, related_name="partners")
 
     objects = PartnerQuerySet.as_manager()
@@ -267,9 +284,7 @@ class Activity(Publishable):
     summary = models.CharField(
         max_length=400, help_text=_("One or two sentences for lists.")
     )
-    body = models.TextField(
-        blank=True, help_text=_("Plain text; blank lines start paragraphs.")
-    )
+    body = models.TextField(blank=True, help_text=MARKDOWN_HELP)
     sources = models.ManyToManyField(Source, blank=True, related_name="activities")
 
     objects = ActivityQuerySet.as_manager()
@@ -303,6 +318,10 @@ class Activity(Publishable):
     @property
     def iso_start(self):
         return dates.iso(self.start_date, self.start_precision)
+
+    @property
+    def iso_end(self):
+        return dates.iso(self.end_date, self.end_precision)
 
     @property
     def when(self):

@@ -1,3 +1,4 @@
+from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
@@ -26,6 +27,31 @@ class FilteredListView(FilterView):
         return super().render_to_response(context, **response_kwargs)
 
 
+class PreviewMixin:
+    """Detail pages: the public sees public items; editors may also preview the rest.
+
+    Views pass their queryset through visible(): it narrows to public() for everyone
+    who may not view the model in the admin, so drafts answer 404 to them.
+    """
+
+    def visible(self, queryset):
+        user, opts = self.request.user, queryset.model._meta
+        if user.is_staff and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            return queryset
+        return queryset.public()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=self.object.visibility_note, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["preview"]:
+            add_never_cache_headers(
+                response
+            )  # a draft must never sit in a shared cache
+        return response
+
+
 class PartnerListView(ExportMixin, ListView):
     context_object_name = "partners"
     record_type = PartnerRecord
@@ -35,11 +61,11 @@ class PartnerListView(ExportMixin, ListView):
         return Partner.objects.public().with_activity_counts()
 
 
-class PartnerDetailView(DetailView):
+class PartnerDetailView(PreviewMixin, DetailView):
     context_object_name = "partner"
 
     def get_queryset(self):
-        return Partner.objects.public().prefetch_related("sources")
+        return self.visible(Partner.objects.prefetch_related("sources"))
 
     def get_context_data(self, **kwargs):
         activities = Activity.objects.public().filter(partners=self.object)
@@ -88,11 +114,11 @@ class ActivityListView(ExportMixin, FilteredListView):
         return Activity.objects.public().for_listing()
 
 
-class ActivityDetailView(DetailView):
+class ActivityDetailView(PreviewMixin, DetailView):
     context_object_name = "activity"
 
     def get_queryset(self):
-        return Activity.objects.public().for_listing().prefetch_related("sources")
+        return self.visible(Activity.objects.for_listing().prefetch_related("sources"))
 
 
 class SourceListView(ExportMixin, ListView):

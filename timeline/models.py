@@ -12,6 +12,7 @@ from partners.models import (
     PublishableQuerySet,
     Source,
 )
+from partners.text import MARKDOWN_HELP
 
 
 class MilestoneQuerySet(PublishableQuerySet):
@@ -31,7 +32,7 @@ class Milestone(Publishable):
     date_precision = models.CharField(
         max_length=5, choices=DatePrecision, default=DatePrecision.DAY
     )
-    summary = models.TextField(help_text=_("Plain text; blank lines start paragraphs."))
+    summary = models.TextField(help_text=MARKDOWN_HELP)
     is_key = models.BooleanField(
         _("key milestone"), default=False, help_text=_("Shown on the home page.")
     )

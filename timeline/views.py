@@ -1,7 +1,7 @@
 from django.views.generic import DetailView
 
 from partners.exports import ExportMixin
-from partners.views import FilteredListView
+from partners.views import FilteredListView, PreviewMixin
 
 from .filters import MilestoneFilter
 from .models import Milestone
@@ -21,8 +21,8 @@ class MilestoneListView(ExportMixin, FilteredListView):
         return Milestone.objects.public().for_listing()
 
 
-class MilestoneDetailView(DetailView):
+class MilestoneDetailView(PreviewMixin, DetailView):
     context_object_name = "milestone"
 
     def get_queryset(self):
-        return Milestone.objects.public().for_listing().prefetch_related("sources")
+        return self.visible(Milestone.objects.for_listing().prefetch_related("sources"))

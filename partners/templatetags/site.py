@@ -2,6 +2,8 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from partners.text import render_markdown
+
 register = template.Library()
 
 
@@ -15,3 +17,9 @@ def nav_link(context, url_name, label):
     if current:
         return format_html('<a href="{}" aria-current="page">{}</a>', url, label)
     return format_html('<a href="{}">{}</a>', url, label)
+
+
+@register.filter
+def markdown(text):
+    """Editor Markdown as sanitised HTML; the only way editor text reaches a page."""
+    return render_markdown(text)

@@ -1,0 +1,43 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from partners.models import Activity, CooperationArea, Partner
+from timeline.models import Milestone
+
+
+class PublicSitemap(Sitemap):
+    """Detail pages of public records only; drafts and scheduled items never appear."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def items(self):
+        return self.queryset().order_by("pk")
+
+    def lastmod(self, obj):
+        return obj.updated_at
+
+
+class StaticSitemap(Sitemap):
+    def items(self):
+        return [
+            "home",
+            "about",
+            "partners:partner-list",
+            "partners:area-list",
+            "partners:activity-list",
+            "partners:source-list",
+            "timeline:milestone-list",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+
+sitemaps = {
+    "pages": StaticSitemap(),
+    "partners": PublicSitemap(Partner.objects.public),
+    "areas": PublicSitemap(CooperationArea.objects.all),
+    "activities": PublicSitemap(Activity.objects.public),
+    "milestones": PublicSitemap(Milestone.objects.public),
+}

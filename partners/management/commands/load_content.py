@@ -1,0 +1,33 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from partners.models import Partner
+
+FIXTURES = ["sources", "areas", "partners", "activities", "milestones"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the site's content from fixtures/ into an empty database. An existing "
+        "install keeps its content (editors' changes included) unless --reset is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Load the fixtures over existing records with the same keys.",
+        )
+
+    def handle(self, reset, **options):
+        if Partner.objects.exists() and not reset:
+            self.stdout.write(
+                "Content already loaded: kept as it is (--reset reloads)."
+            )
+            return
+        with transaction.atomic():
+            call_command("loaddata", *FIXTURES, verbosity=0)
+            # Start each record's history from the loaded content.
+            call_command("createinitialrevisions", comment="Loaded from fixtures.")
+        self.stdout.write(self.style.SUCCESS("Content loaded from fixtures/."))
