@@ -67,9 +67,9 @@ def with_format(request, fmt):
 
 def metadata(request, record_type, title, filters, count=None):
     """The provenance block every export carries."""
-    citation = citations.for_request(request, f"{title} ({settings.SITE_NAME})")
+    citation = citations.for_request(request, title)
     meta = {
-        "title": citation.title,
+        "title": f"{title} ({settings.SITE_NAME})",
         "url": citation.url,
         "site": request.build_absolute_uri("/"),
         "generated_at": timezone.now(),
@@ -178,7 +178,10 @@ class Export:
             language="en",
             author_name=settings.SITE_NAME,
         )
-        newest = self.queryset.prefetch_related(None).order_by("-publish_at", "-pk")
+        # Newest published first; records without a publishing date, by last change.
+        fields = {field.name for field in self.queryset.model._meta.concrete_fields}
+        newest_first = "-publish_at" if "publish_at" in fields else "-updated_at"
+        newest = self.queryset.prefetch_related(None).order_by(newest_first, "-pk")
         newest = list(newest[:FEED_LIMIT])
         related = self.records.related(newest)
         for obj in newest:

@@ -205,6 +205,20 @@ def test_activity_csv_rows_match_the_database(client, world):
     assert rows["qatar-conference"]["start"] == "2021"
 
 
+def test_large_exports_stream_in_batches_with_their_relations(
+    client, world, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("partners.exports.CHUNK_SIZE", 2)
+    response = client.get("/activities/?format=csv")
+    assert response.streaming
+    # Per batch of two: the rows, then partners, areas and sources: 4 queries.
+    with django_assert_max_num_queries(2 * 4 + 2):
+        rows = read_csv(response)
+    assert [row["slug"] for row in rows] == expected_slugs()
+    partners = {row["slug"]: row["partners"] for row in rows}
+    assert partners["joint-dialogue"] == "Kuwait; Qatar"
+
+
 def test_csv_points_to_its_provenance_in_headers(client, world):
     response = client.get("/activities/", {"partner": "kuwait", "format": "csv"})
     assert 'rel="describedby"' in response["Link"]
@@ -327,6 +341,13 @@ def test_feeds_list_newest_published_first(client, world):
     root = parse_atom(client.get("/activities/?format=atom"))
     titles = [entry.find(f"{ATOM}title").text for entry in root.iter(f"{ATOM}entry")]
     assert titles.index(first.title) < titles.index(second.title)
+
+
+@pytest.mark.parametrize("url", ["/partners/", "/areas/", "/sources/", "/timeline/"])
+def test_every_list_has_a_feed(client, world, url):
+    root = parse_atom(client.get(url, {"format": "atom"}))
+    entries = list(root.iter(f"{ATOM}entry"))
+    assert len(entries) == len(client.get(url).context["object_list"])
 
 
 def test_timeline_feed_per_partner(client, world):
