@@ -12,6 +12,7 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 # Schema fragments shared by the record types.
 TEXT = {"type": "string"}
+MARKDOWN = {"type": "string", "description": "Markdown source, as editors wrote it."}
 URI = {"type": "string", "format": "uri"}
 DATETIME = {"type": "string", "format": "date-time"}
 DATE = {"type": "string", "format": "date"}
@@ -253,7 +254,7 @@ class AreaRecord(RecordType):
         "slug": TEXT,
         "name": TEXT,
         "summary": TEXT,
-        "description": TEXT,
+        "description": MARKDOWN,
         "position": {"type": "integer"},
         "sources": SOURCES,
         "html_url": URI,
@@ -296,7 +297,7 @@ class PartnerRecord(RecordType):
         "joined_precision": PRECISION,
         "capital": TEXT,
         "summary": TEXT,
-        "profile": TEXT,
+        "profile": MARKDOWN,
         "sources": SOURCES,
         "html_url": URI,
         "api_url": URI,
@@ -349,7 +350,7 @@ class ActivityRecord(RecordType):
         "end_precision": PRECISION,
         "location": TEXT,
         "summary": TEXT,
-        "body": TEXT,
+        "body": MARKDOWN,
         "partners": REFERENCE,
         "areas": REFERENCE,
         "sources": SOURCES,

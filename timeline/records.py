@@ -5,6 +5,7 @@ import datetime
 from partners import dates
 from partners.records import (
     DATETIME,
+    MARKDOWN,
     PARTIAL_DATE,
     PRECISION,
     REFERENCE,
@@ -34,7 +35,7 @@ class MilestoneRecord(RecordType):
         "title": TEXT,
         "date": PARTIAL_DATE,
         "date_precision": PRECISION,
-        "summary": TEXT,
+        "summary": MARKDOWN,
         "is_key": {"type": "boolean"},
         "partners": REFERENCE,
         "areas": REFERENCE,
