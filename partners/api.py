@@ -28,7 +28,15 @@ def not_found(message="No such record."):
     return respond({"error": message}, status=404)
 
 
-class RecordListView(View):
+class ApiView(View):
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        # Public, read-only data with no cookies involved: any web page may read it.
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+class RecordListView(ApiView):
     record_type = RecordType
     filterset_class = None
 
@@ -83,7 +91,7 @@ class RecordListView(View):
         return request.build_absolute_uri(request.path) + "?" + query.urlencode()
 
 
-class RecordDetailView(View):
+class RecordDetailView(ApiView):
     record_type = RecordType
 
     def get(self, request, key):
@@ -96,7 +104,7 @@ class RecordDetailView(View):
         return respond({"meta": meta, "data": records.records([obj])[0]})
 
 
-class SchemaView(View):
+class SchemaView(ApiView):
     def get(self, request, name):
         record_type = RecordType.registry.get(name)
         if record_type is None:
@@ -106,7 +114,7 @@ class SchemaView(View):
         return response
 
 
-class IndexView(View):
+class IndexView(ApiView):
     def get(self, request):
         def absolute(name, *args):
             return request.build_absolute_uri(reverse(name, args=args))

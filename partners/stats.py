@@ -9,14 +9,18 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
+from django.http import QueryDict
 from django.urls import reverse
-from django.utils.http import urlencode
 
 from .models import CooperationArea, Partner
 
 
-def activity_list_url(**filters):
-    return reverse("partners:activity-list") + "?" + urlencode(filters)
+def activity_list_url(base=None, **filters):
+    """The activity list with ``filters``, added to (or replacing) those in ``base``."""
+    query = base.copy() if base is not None else QueryDict(mutable=True)
+    for name, value in filters.items():
+        query.setlist(name, [str(value)])
+    return reverse("partners:activity-list") + "?" + query.urlencode()
 
 
 def _counts(activities, *fields):
@@ -128,7 +132,7 @@ class BarChart:
         return sum(bar.count for bar in self.bars)
 
 
-def per_year(activities):
+def per_year(activities, base=None):
     """Activities by the year they started, every year in the range shown, even 0."""
     years = Counter(
         dict(
@@ -142,36 +146,46 @@ def per_year(activities):
     if not years:
         return []
     return [
-        Bar(str(year), years[year], activity_list_url(year_from=year, year_to=year))
+        Bar(
+            str(year),
+            years[year],
+            activity_list_url(base, year_from=year, year_to=year),
+        )
         for year in range(min(years), max(years) + 1)
     ]
 
 
-def per_area(activities):
+def per_area(activities, base=None):
     counts = _counts(activities, "areas__slug")
     return [
-        Bar(area.name, counts.get(area.slug, 0), activity_list_url(area=area.slug))
+        Bar(
+            area.name, counts.get(area.slug, 0), activity_list_url(base, area=area.slug)
+        )
         for area in CooperationArea.objects.all()
     ]
 
 
-def per_partner(activities):
+def per_partner(activities, base=None):
     counts = _counts(activities, "partners__slug")
     return [
         Bar(
             partner.name,
             counts.get(partner.slug, 0),
-            activity_list_url(partner=partner.slug),
+            activity_list_url(base, partner=partner.slug),
         )
         for partner in Partner.objects.public()
     ]
 
 
-def charts(activities):
+def charts(activities, base=None):
+    """The three charts; bars link to the activity list, keeping ``base`` filters."""
     return [
-        BarChart("per-year", "Activities per year", "Year", per_year(activities)),
-        BarChart("per-area", "Activities by area", "Area", per_area(activities)),
+        BarChart("per-year", "Activities per year", "Year", per_year(activities, base)),
+        BarChart("per-area", "Activities by area", "Area", per_area(activities, base)),
         BarChart(
-            "per-partner", "Activities by partner", "Partner", per_partner(activities)
+            "per-partner",
+            "Activities by partner",
+            "Partner",
+            per_partner(activities, base),
         ),
     ]

@@ -138,10 +138,23 @@ class MatrixView(TemplateView):
         )
 
 
-class ChartsView(TemplateView):
+class ChartsView(FilteredListView):
+    """Charts of the activities any filter selects, each bar linked to its list."""
+
+    filterset_class = ActivityFilter
     template_name = "partners/charts.html"
 
+    def get_queryset(self):
+        return Activity.objects.public()
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            charts=stats.charts(Activity.objects.public()), **kwargs
+        context = super().get_context_data(**kwargs)
+        # Count from a fresh queryset so the filter's joins don't narrow the groups.
+        selected = Activity.objects.public().filter(
+            pk__in=self.object_list.values("pk")
         )
+        query = self.request.GET.copy()
+        for name in ("page", "format"):
+            query.pop(name, None)
+        context["charts"] = stats.charts(selected, query)
+        return context

@@ -2,6 +2,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partners import citations, dataset
@@ -117,6 +119,35 @@ def test_chart_numbers_equal_the_database_and_the_table(client, world):
     ) in html
     assert html.count("<svg") == 3
     assert "<script" not in html and "style=" not in html
+
+
+def test_charts_answer_the_activity_filters(client, world):
+    response = client.get("/charts/", {"partner": "kuwait"})
+    per_year, per_area, per_partner = response.context["charts"]
+    assert {bar.label: bar.count for bar in per_year.bars} == {
+        "2010": 1,
+        "2011": 0,
+        "2012": 1,
+    }
+    assert {bar.label: bar.count for bar in per_area.bars} == {
+        "Political dialogue": 1,
+        "Education": 2,
+    }
+    # Counting by partner sees every partner of the selected activities.
+    assert {bar.label: bar.count for bar in per_partner.bars} == {
+        "Kuwait": 2,
+        "Qatar": 1,
+    }
+    html = response.content.decode()
+    assert (
+        'href="/activities/?partner=kuwait&amp;year_from=2012&amp;year_to=2012"' in html
+    )
+    assert 'href="/activities/?partner=qatar"' in html
+
+
+@pytest.mark.parametrize("query", ["year_from=abc", "partner=nowhere", "year_to=1"])
+def test_charts_with_bad_filters_answer_400(client, world, query):
+    assert client.get(f"/charts/?{query}").status_code == 400
 
 
 def test_longest_bar_fills_the_chart_and_others_scale(client, world):
@@ -261,3 +292,22 @@ def test_methodology_page_explains_gaps_and_precision(client):
     html = client.get("/methodology/").content.decode()
     assert "No recorded activity is not evidence of no activity" in html
     assert "precision" in html
+
+
+@pytest.mark.parametrize(
+    "url", ["/compare/", "/charts/", "/charts/?partner=kuwait", "/data/"]
+)
+def test_data_pages_queries_do_not_grow_with_rows(
+    client, world, url, django_assert_max_num_queries
+):
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for year in range(1990, 2000):
+        make_activity(
+            partners=[world["kuwait"], make_partner()],
+            areas=[world["dialogue"], make_area()],
+            start_date=datetime.date(year, 1, 1),
+        )
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(url).status_code == 200
+    assert len(few) <= 10

@@ -498,6 +498,13 @@ def test_api_lists_and_details_validate_against_published_schemas(client, world,
         assert detail.json()["data"] == record
 
 
+@pytest.mark.parametrize(
+    "url", ["/api/v1/", "/api/v1/activities/", "/api/v1/activities/?page=x"]
+)
+def test_api_may_be_read_from_any_web_page(client, url):
+    assert client.get(url)["Access-Control-Allow-Origin"] == "*"
+
+
 def test_api_index_lists_every_endpoint_and_schema(client):
     index = client.get("/api/v1/").json()
     assert set(index["endpoints"]) == {
