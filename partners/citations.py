@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
@@ -96,13 +97,21 @@ class Citation:
 
 
 def for_request(request, title):
-    """The citation of the page being shown, without its page number or format."""
-    query = request.GET.copy()
-    for name in ("page", "format"):
-        query.pop(name, None)
+    """The citation of the page being shown, without its page number, its format or
+    the empty fields a submitted filter form leaves in the address."""
+    query = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        if name not in {"page", "format"} and (given := [v for v in values if v]):
+            query.setlist(name, given)
     url = request.build_absolute_uri(request.path)
     if query:
         url += "?" + query.urlencode()
+        # Name the filters in the title too: a reference list of several filtered
+        # views should tell them apart without reading their addresses.
+        described = "; ".join(
+            f"{name}: {', '.join(values)}" for name, values in query.lists()
+        )
+        title = f"{title} ({described})"
     version = dataset.current(request)
     return Citation(
         title=title,

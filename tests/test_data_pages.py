@@ -221,6 +221,14 @@ def test_pages_offer_citations_with_access_date_and_version(client, world, url, 
     assert "page=1" not in html.split("Cite this")[1]
 
 
+def test_citation_of_a_filtered_view_names_its_filters(client, world):
+    html = client.get(
+        "/activities/?q=&partner=kuwait&partner=qatar&kind=course&year_from="
+    ).content
+    assert b"Activities (partner: kuwait, qatar; kind: course)" in html
+    assert b"/activities/?partner=kuwait&amp;partner=qatar&amp;kind=course</p>" in html
+
+
 def test_citation_formats_carry_access_date_version_and_url():
     cited = citations.Citation(
         title="Activities & exercises_2024",
