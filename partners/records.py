@@ -4,6 +4,7 @@ schemas in step.
 """
 
 from django.urls import reverse
+from django.utils.html import escape
 
 from .dataset import public_queryset
 from .models import Activity, CooperationArea, Partner, Source
@@ -186,7 +187,8 @@ class RecordType:
             "title": str(obj),
             "link": self.html_url(obj),
             "unique_id": self.html_url(obj),
-            "description": getattr(obj, "summary", ""),
+            # Atom summaries are HTML: plain text is escaped before it gets there.
+            "description": escape(getattr(obj, "summary", "")),
             "pubdate": getattr(obj, "publish_at", None),
             "updateddate": obj.updated_at,
             "categories": [

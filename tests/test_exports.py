@@ -350,6 +350,19 @@ def test_every_list_has_a_feed(client, world, url):
     assert len(entries) == len(client.get(url).context["object_list"])
 
 
+def test_feed_summaries_are_escaped_text_or_sanitised_markdown(client, world):
+    make_activity(title="Tagged", summary="Fish <b>& chips</b>")
+    make_milestone(title="Marked", summary="**Bold** step <script>alert(1)</script>")
+    entries = {
+        entry.find(f"{ATOM}title").text: entry.find(f"{ATOM}summary").text
+        for url in ["/activities/?format=atom", "/timeline/?format=atom"]
+        for entry in parse_atom(client.get(url)).iter(f"{ATOM}entry")
+    }
+    assert entries["Tagged"] == "Fish &lt;b&gt;&amp; chips&lt;/b&gt;"
+    assert "<strong>Bold</strong> step" in entries["Marked"]
+    assert "<script" not in entries["Marked"]
+
+
 def test_timeline_feed_per_partner(client, world):
     root = parse_atom(client.get("/timeline/?partner=kuwait&format=atom"))
     titles = [entry.find(f"{ATOM}title").text for entry in root.iter(f"{ATOM}entry")]

@@ -17,6 +17,7 @@ from partners.records import (
     RecordType,
     partial_iso,
 )
+from partners.text import render_markdown
 
 from .models import Milestone
 
@@ -69,7 +70,12 @@ class MilestoneRecord(RecordType):
         }
 
     def feed_item(self, obj, related):
-        return {**super().feed_item(obj, related), "title": obj.title}
+        return {
+            **super().feed_item(obj, related),
+            "title": obj.title,
+            # A milestone's summary is Markdown: the sanitising renderer makes it HTML.
+            "description": render_markdown(obj.summary),
+        }
 
     def event(self, obj, related):
         """An all-day event over the whole period the date is known to."""
