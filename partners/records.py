@@ -3,9 +3,12 @@ an Atom entry. One description per model keeps the API, the exports and the publ
 schemas in step.
 """
 
+import datetime
+
 from django.urls import reverse
 from django.utils.html import escape
 
+from . import dates
 from .dataset import public_queryset
 from .models import Activity, CooperationArea, Partner, Source
 
@@ -121,8 +124,8 @@ class RecordType:
         """Everything the public may see."""
         raise NotImplementedError
 
-    def iterate(self, queryset, chunk_size=2000):
-        """Records for every object, streamed a batch at a time with their relations.
+    def batches(self, queryset, chunk_size=2000):
+        """Every object a batch at a time, each batch with its relations.
 
         Relations come from the link tables as plain values, one query per relation
         per batch: far cheaper than prefetching model instances, and memory stays flat.
@@ -135,9 +138,16 @@ class RecordType:
         for obj in rows.iterator(chunk_size=chunk_size):
             batch.append(obj)
             if len(batch) == chunk_size:
-                yield from self.records(batch)
+                yield batch, self.related(batch)
                 batch = []
-        yield from self.records(batch)
+        if batch:
+            yield batch, self.related(batch)
+
+    def iterate(self, queryset, chunk_size=2000):
+        """The record of every object, streamed."""
+        for batch, related in self.batches(queryset, chunk_size):
+            for obj in batch:
+                yield self.record(obj, related[obj.id])
 
     def records(self, objects):
         related = self.related(objects)
@@ -196,6 +206,28 @@ class RecordType:
                 for name in ("partners", "areas")
                 for item in related.get(name, [])
             ],
+        }
+
+    def all_day_event(self, obj, related, title, description, start, end):
+        """A calendar event over whole days, from ``start`` to ``end`` inclusive:
+        (date, precision) pairs, a partial date spanning its month or year."""
+        (first, first_precision), (last, last_precision) = start, end
+        partial = {first_precision, last_precision} - {dates.DatePrecision.DAY}
+        if partial:
+            description += (
+                "\n\nThe sources give these dates only to the "
+                + " and ".join(sorted(partial))
+                + "; the event spans the whole period."
+            )
+        return {
+            "uid": f"{self.name}-{obj.slug}@{self.request.get_host()}",
+            "summary": title,
+            "description": description,
+            "start": first,
+            "end": dates.period_end(last, last_precision) + datetime.timedelta(days=1),
+            "url": self.html_url(obj),
+            "stamp": obj.updated_at,
+            "categories": [partner["name"] for partner in related.get("partners", [])],
         }
 
 
@@ -392,3 +424,8 @@ class ActivityRecord(RecordType):
         item = super().feed_item(obj, related)
         item["categories"].insert(0, obj.get_kind_display())
         return item
+
+    def event(self, obj, related):
+        start = (obj.start_date, obj.start_precision)
+        end = (obj.end_date, obj.end_precision) if obj.end_date else start
+        return self.all_day_event(obj, related, obj.title, obj.summary, start, end)

@@ -106,6 +106,7 @@ class AreaDetailView(DetailView):
 class ActivityListView(ExportMixin, FilteredListView):
     record_type = ActivityRecord
     export_title = "Activities"
+    formats = (*ExportMixin.formats, "ics")
     filterset_class = ActivityFilter
     paginate_by = 20
     context_object_name = "activities"

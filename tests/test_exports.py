@@ -375,7 +375,7 @@ def test_timeline_feed_per_partner(client, world):
 def test_timeline_calendar_parses_with_one_event_per_public_milestone(client, world):
     response = client.get("/timeline/?format=ics")
     assert response["Content-Type"].startswith("text/calendar")
-    calendar = icalendar.Calendar.from_ical(response.content)
+    calendar = icalendar.Calendar.from_ical(b"".join(response.streaming_content))
     events = {str(event["summary"]): event for event in calendar.walk("VEVENT")}
     assert set(events) == {"Istanbul Summit", "Kuwait joins"}
     summit = events["Istanbul Summit"]
@@ -388,9 +388,25 @@ def test_timeline_calendar_parses_with_one_event_per_public_milestone(client, wo
     assert "to the month" in str(joins["description"])
 
 
+def test_activity_calendar_spans_each_activity_and_answers_filters(client, world):
+    response = client.get("/activities/?format=ics&partner=qatar")
+    assert response.streaming
+    calendar = icalendar.Calendar.from_ical(b"".join(response.streaming_content))
+    events = {str(event["summary"]): event for event in calendar.walk("VEVENT")}
+    assert set(events) == {"Qatar conference", "Joint dialogue, with a comma"}
+    # June to July 2021, known to the month: from 1 June to the end of July.
+    joint = events["Joint dialogue, with a comma"]
+    assert joint.decoded("dtstart") == datetime.date(2021, 6, 1)
+    assert joint.decoded("dtend") == datetime.date(2021, 8, 1)
+    conference = events["Qatar conference"]
+    assert conference.decoded("dtend") == datetime.date(2022, 1, 1)
+    assert "only to the year" in str(conference["description"])
+    assert str(calendar["x-dataset-version"]) == response["X-Dataset-Version"]
+
+
 def test_timeline_calendar_answers_filters(client, world):
     response = client.get("/timeline/?format=ics&partner=kuwait")
-    calendar = icalendar.Calendar.from_ical(response.content)
+    calendar = icalendar.Calendar.from_ical(b"".join(response.streaming_content))
     assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == ["Kuwait joins"]
 
 
@@ -450,7 +466,7 @@ def test_api_detail_of_hidden_records_is_404(client, world, url):
     [
         "/activities/?format=xml",
         "/activities/?format=CSV",
-        "/activities/?format=ics",
+        "/partners/?format=ics",
         "/partners/?format=%00",
         "/timeline/?format=pdf",
         "/activities/?format=csv&year_from=abc",

@@ -1,8 +1,5 @@
 """Milestones as data: JSON record and schema, CSV row, Atom entry, calendar event."""
 
-import datetime
-
-from partners import dates
 from partners.records import (
     DATETIME,
     MARKDOWN,
@@ -78,18 +75,5 @@ class MilestoneRecord(RecordType):
         }
 
     def event(self, obj, related):
-        """An all-day event over the whole period the date is known to."""
-        end = dates.period_end(obj.date, obj.date_precision)
-        precision = ""
-        if obj.date_precision != dates.DatePrecision.DAY:
-            precision = f"\n\nThe sources give this date to the {obj.date_precision}."
-        return {
-            "uid": f"milestone-{obj.slug}@{self.request.get_host()}",
-            "summary": obj.title,
-            "description": obj.summary + precision,
-            "start": obj.date,
-            "end": end + datetime.timedelta(days=1),
-            "url": self.html_url(obj),
-            "stamp": obj.updated_at,
-            "categories": [partner["name"] for partner in related["partners"]],
-        }
+        when = (obj.date, obj.date_precision)
+        return self.all_day_event(obj, related, obj.title, obj.summary, when, when)
