@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from . import dates
-from .dataset import public_queryset
 from .models import Activity, CooperationArea, Partner, Source
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -63,6 +62,8 @@ def partial_iso(value, precision):
 
 def flatten(value):
     """A JSON value as one CSV cell: lists become '; '-separated names or URLs."""
+    if type(value) is str:  # most cells: answer them first
+        return value
     if value is None:
         return ""
     if isinstance(value, list):
@@ -164,11 +165,11 @@ class RecordType:
             related_model = field.related_model
             ordering = related_model._meta.ordering
             links = field.remote_field.through.objects.filter(
-                **{
-                    f"{source}__in": list(result),
-                    f"{target}__in": public_queryset(related_model).values("pk"),
-                }
+                **{f"{source}__in": list(result)}
             ).order_by(*(f"{target}__{column}" for column in ordering))
+            if hasattr(related_model._default_manager, "public"):
+                public = related_model._default_manager.public().values("pk")
+                links = links.filter(**{f"{target}__in": public})
             lookups = [f"{target}__{column}" for column in fields]
             for owner, *values in links.values_list(source, *lookups):
                 result[owner][name].append(dict(zip(fields, values, strict=True)))
