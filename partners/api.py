@@ -105,11 +105,19 @@ class RecordDetailView(ApiView):
 
 
 class SchemaView(ApiView):
+    document = False
+
     def get(self, request, name):
         record_type = RecordType.registry.get(name)
         if record_type is None:
             return not_found("No such schema.")
-        response = respond(record_type.schema(request.build_absolute_uri()))
+        url = request.build_absolute_uri()
+        if self.document:
+            record_url = request.build_absolute_uri(reverse("api:schema", args=[name]))
+            schema = record_type.document_schema(url, record_url)
+        else:
+            schema = record_type.schema(url)
+        response = respond(schema)
         response["Content-Type"] = "application/schema+json"
         return response
 
@@ -127,6 +135,9 @@ class IndexView(ApiView):
                     record_type.plural: {
                         "list": absolute(f"api:{record_type.name}-list"),
                         "schema": absolute("api:schema", record_type.name),
+                        "document_schema": absolute(
+                            "api:document-schema", record_type.name
+                        ),
                     }
                     for record_type in RecordType.registry.values()
                 },
@@ -154,6 +165,11 @@ def record_urls(record_type, filterset_class=None, converter="slug"):
 
 urlpatterns = [
     path("", IndexView.as_view(), name="index"),
+    path(
+        "schemas/<slug:name>-document.json",
+        SchemaView.as_view(document=True),
+        name="document-schema",
+    ),
     path("schemas/<slug:name>.json", SchemaView.as_view(), name="schema"),
     *record_urls(PartnerRecord),
     *record_urls(AreaRecord),

@@ -50,6 +50,43 @@ def nullable(schema):
     return {"anyOf": [schema, {"type": "null"}]}
 
 
+META = {
+    "type": "object",
+    "description": "Where, when and from what the document was made; how to cite it.",
+    "properties": {
+        "title": TEXT,
+        "url": {**URI, "description": "The page these records are on, with filters."},
+        "site": URI,
+        "generated_at": DATETIME,
+        "dataset_version": TEXT,
+        "filters": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": TEXT},
+        },
+        "record_schema": URI,
+        "documentation": URI,
+        "citation": TEXT,
+        "count": {"type": "integer", "minimum": 0},
+        "page": {"type": "integer", "minimum": 1},
+        "pages": {"type": "integer", "minimum": 1},
+        "next": nullable(URI),
+        "previous": nullable(URI),
+    },
+    "required": [
+        "title",
+        "url",
+        "site",
+        "generated_at",
+        "dataset_version",
+        "filters",
+        "record_schema",
+        "documentation",
+        "citation",
+    ],
+    "additionalProperties": False,
+}
+
+
 _ISO_LENGTH = {"day": 10, "month": 7, "year": 4}
 
 
@@ -190,6 +227,23 @@ class RecordType:
             "type": "object",
             "properties": cls.properties,
             "required": list(cls.properties),
+            "additionalProperties": False,
+        }
+
+    @classmethod
+    def document_schema(cls, schema_url, record_schema_url):
+        """A whole JSON document: ``meta`` and one record or a list of them."""
+        record = {"$ref": record_schema_url}
+        return {
+            "$schema": SCHEMA_DIALECT,
+            "$id": schema_url,
+            "title": f"{cls.title}: a JSON export or API response",
+            "type": "object",
+            "properties": {
+                "meta": META,
+                "data": {"oneOf": [record, {"type": "array", "items": record}]},
+            },
+            "required": ["meta", "data"],
             "additionalProperties": False,
         }
 

@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 from django.http import QueryDict
 from django.utils import timezone
+from referencing import Registry, Resource
 
 from partners.filters import ActivityFilter
 from partners.models import Activity, CooperationArea, Partner, Source
@@ -178,6 +179,19 @@ def schema_for(client, name):
     return schema
 
 
+def document_validator(client, name):
+    """Validates a whole document, resolving its $ref to the record schema."""
+    record = schema_for(client, name)
+    response = client.get(f"/api/v1/schemas/{name}-document.json")
+    assert response.status_code == 200
+    document = json.loads(response.content)
+    jsonschema.Draft202012Validator.check_schema(document)
+    registry = Registry().with_resource(record["$id"], Resource.from_contents(record))
+    return jsonschema.Draft202012Validator(
+        document, registry=registry, format_checker=jsonschema.FormatChecker()
+    )
+
+
 # CSV
 
 
@@ -272,11 +286,27 @@ def test_activity_json_export_validates_and_matches_the_database(
     client, world, filters
 ):
     document = read_json(client.get("/activities/", {**filters, "format": "json"}))
-    schema = schema_for(client, "activity")
-    for record in document["data"]:
-        jsonschema.validate(record, schema, format_checker=jsonschema.FormatChecker())
+    document_validator(client, "activity").validate(document)
     assert [record["slug"] for record in document["data"]] == expected_slugs(**filters)
     assert document["meta"]["count"] == len(document["data"])
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda doc: doc["meta"].pop("dataset_version"),
+        lambda doc: doc["data"][0].update(start="June 2021"),
+        lambda doc: doc["data"][0]["partners"].append({"slug": "x"}),
+        lambda doc: doc["data"][0].update(secret="draft"),
+    ],
+)
+def test_schemas_reject_documents_that_break_them(client, world, damage):
+    document = read_json(client.get("/activities/?format=json"))
+    validator = document_validator(client, "activity")
+    validator.validate(document)
+    damage(document)
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(document)
 
 
 def test_json_record_carries_partial_dates_and_references(client, world):
@@ -302,8 +332,9 @@ def test_json_record_carries_partial_dates_and_references(client, world):
 )
 def test_every_list_json_validates_against_its_schema(client, world, url, name):
     document = read_json(client.get(url, {"format": "json"}))
-    schema = schema_for(client, name)
     assert document["data"]
+    document_validator(client, name).validate(document)
+    schema = schema_for(client, name)
     for record in document["data"]:
         jsonschema.validate(record, schema, format_checker=jsonschema.FormatChecker())
 
@@ -518,12 +549,15 @@ def test_api_activity_list_answers_the_html_filters(client, world, filters):
 def test_api_lists_and_details_validate_against_published_schemas(client, world, name):
     record_type = RecordType.registry[name]
     schema = schema_for(client, name)
+    validator = document_validator(client, name)
     document = client.get(f"/api/v1/{record_type.plural}/").json()
+    validator.validate(document)
     assert document["meta"]["count"] == record_type.queryset().count()
     for record in document["data"]:
         jsonschema.validate(record, schema, format_checker=jsonschema.FormatChecker())
         detail = client.get(record["api_url"])
         assert detail.status_code == 200
+        validator.validate(detail.json())
         assert detail.json()["data"] == record
 
 
@@ -546,6 +580,7 @@ def test_api_index_lists_every_endpoint_and_schema(client):
     for endpoint in index["endpoints"].values():
         assert client.get(endpoint["list"]).status_code == 200
         assert client.get(endpoint["schema"]).status_code == 200
+        assert client.get(endpoint["document_schema"]).status_code == 200
 
 
 def test_api_pages_link_to_each_other_keeping_filters(client, world):
