@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -26,9 +27,9 @@ urlpatterns = [
     path("methodology/", views.MethodologyView.as_view(), name="methodology"),
     path("api/v1/", include(api_v1)),
     path(
-        "admin/content-health/",
+        settings.ADMIN_URL + "content-health/",
         admin.site.admin_view(ContentHealthView.as_view()),
         name="content-health",
     ),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]

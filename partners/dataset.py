@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.db import DatabaseError
 from django.db.models import Max, Value
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -71,5 +72,23 @@ def current(request=None):
     return request._dataset_version
 
 
+class Unavailable:
+    """What the footer shows when the database cannot answer."""
+
+    label = "unavailable"
+    date = None
+
+    def __str__(self):
+        return self.label
+
+
+def for_footer(request):
+    # The footer also frames the "database unavailable" page: it must not fail too.
+    try:
+        return current(request)
+    except DatabaseError:
+        return Unavailable()
+
+
 def context_processor(request):
-    return {"dataset_version": SimpleLazyObject(lambda: current(request))}
+    return {"dataset_version": SimpleLazyObject(lambda: for_footer(request))}

@@ -65,6 +65,13 @@ class Source(models.Model):
     def get_absolute_url(self):
         return reverse("partners:source-list") + f"#source-{self.pk}"
 
+    def clean(self):
+        # URLField also takes ftp(s); readers follow these links, so web pages only.
+        if self.url and not self.url.lower().startswith(("http://", "https://")):
+            raise ValidationError(
+                {"url": _("Use a web address starting with http:// or https://.")}
+            )
+
 
 class PublishableQuerySet(models.QuerySet):
     def public(self):

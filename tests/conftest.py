@@ -1,8 +1,13 @@
 import datetime
+import io
 import itertools
 import os
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 # Settings refuse to start without a secret when DEBUG is off, as in production.
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
@@ -10,7 +15,21 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-product
 from partners.models import Activity, CooperationArea, Partner, Source  # noqa: E402
 from timeline.models import Milestone  # noqa: E402
 
+# Hostile-input tests send real requests: few examples, no per-example deadline on
+# shared machines, the same examples on every CI run, no example database on disk.
+hypothesis_settings.register_profile(
+    "ici",
+    max_examples=25,
+    deadline=None,
+    derandomize=bool(os.environ.get("CI")),
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ici"))
+
 _serial = itertools.count(1)
+
+STRONG_PASSWORD = "correct-horse-battery-staple-42"
 
 
 @pytest.fixture(autouse=True)
@@ -49,15 +68,15 @@ def make_area(**overrides):
 
 def make_partner(**overrides):
     n = next(_serial)
-    # Two letters from the serial, wrapping so codes stay two and three letters long
-    # however many partners the whole run creates.
-    letters = "A" + chr(ord("A") + n % 676 // 26) + chr(ord("A") + n % 26)
+    # Two of the letters A-J, so never a real code that a test names; wrapping at
+    # 100 keeps them two letters however many partners earlier tests made.
+    letters = "".join(chr(ord("A") + int(digit)) for digit in f"{n % 100:02d}")
     fields = {
         "name": f"Partner {n}",
         "official_name": f"State of Partner {n}",
         "slug": f"partner-{n}",
-        "iso_alpha2": letters[1:],
-        "iso_alpha3": letters[1:] + "X",
+        "iso_alpha2": letters,
+        "iso_alpha3": letters + "X",
         "status": Partner.Status.MEMBER,
         "joined": datetime.date(2005, 2, 16),
         "capital": f"Capital {n}",
@@ -100,3 +119,21 @@ def make_milestone(partners=(), areas=(), sources=(), **overrides):
     milestone.areas.set(areas)
     milestone.sources.set(sources)
     return milestone
+
+
+@pytest.fixture
+def editor():
+    call_command(
+        "create_editor",
+        "erin",
+        stdin=io.StringIO(STRONG_PASSWORD + "\n"),
+        password_stdin=True,
+        stdout=io.StringIO(),
+    )
+    return User.objects.get(username="erin")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

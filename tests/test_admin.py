@@ -6,29 +6,15 @@ from django.core.management import CommandError, call_command
 
 from partners.models import Activity
 
-from .conftest import make_activity, make_area, make_partner, make_source
+from .conftest import (
+    STRONG_PASSWORD,
+    make_activity,
+    make_area,
+    make_partner,
+    make_source,
+)
 
 pytestmark = pytest.mark.django_db
-
-STRONG_PASSWORD = "correct-horse-battery-staple-42"
-
-
-@pytest.fixture
-def editor():
-    call_command(
-        "create_editor",
-        "erin",
-        stdin=io.StringIO(STRONG_PASSWORD + "\n"),
-        password_stdin=True,
-        stdout=io.StringIO(),
-    )
-    return User.objects.get(username="erin")
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def test_create_editor_makes_a_staff_member_of_editors(editor):

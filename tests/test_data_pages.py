@@ -2,7 +2,7 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -319,3 +319,12 @@ def test_data_pages_queries_do_not_grow_with_rows(
     with django_assert_max_num_queries(len(few)):
         assert client.get(url).status_code == 200
     assert len(few) <= 10
+
+
+def test_footer_survives_a_database_that_cannot_answer(rf, monkeypatch):
+    def fail():
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(dataset, "latest_change", fail)
+    context = dataset.context_processor(rf.get("/"))
+    assert context["dataset_version"].label == "unavailable"

@@ -1,10 +1,13 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from partners.content_files import (
+    CONTENT_FIXTURES,
+    check_content,
+    content_fixture_paths,
+)
 from partners.models import Partner
-
-FIXTURES = ["sources", "areas", "partners", "activities", "milestones"]
 
 
 class Command(BaseCommand):
@@ -26,8 +29,13 @@ class Command(BaseCommand):
                 "Content already loaded: kept as it is (--reset reloads)."
             )
             return
+        # Check everything first, so a bad record is named and nothing is loaded.
+        if problems := check_content(content_fixture_paths()):
+            raise CommandError(
+                "Nothing loaded; fix the fixtures first:\n" + "\n".join(problems)
+            )
         with transaction.atomic():
-            call_command("loaddata", *FIXTURES, verbosity=0)
+            call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
             # Start each record's history from the loaded content.
             call_command("createinitialrevisions", comment="Loaded from fixtures.")
         self.stdout.write(self.style.SUCCESS("Content loaded from fixtures/."))

@@ -1,0 +1,33 @@
+"""How django-axes tells one client from another, and names it in logs."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+
+
+def client_ip(request):
+    """The address the request came from.
+
+    Behind our proxy (DJANGO_BEHIND_PROXY) that is the last X-Forwarded-For entry,
+    the one the proxy added; earlier entries come from the client and may be forged.
+    """
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if address := forwarded[-1].strip():
+            return address
+    return request.META.get("REMOTE_ADDR")
+
+
+def anonymous_client(username, ip_address, user_agent, path_info, request):
+    """A keyed digest of account and address, not the name or the address.
+
+    The same account and address always give the same digest, so repeated attacks can
+    be followed in the logs without writing down who or where anyone is.
+    """
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(),
+        f"{username}\x00{ip_address}".encode(),
+        hashlib.sha256,
+    ).hexdigest()[:16]
+    return f"client {digest} on {path_info}"

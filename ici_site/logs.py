@@ -1,0 +1,32 @@
+"""One JSON object per log line, tagged with the id of the request that caused it."""
+
+import contextvars
+import json
+import logging
+from datetime import UTC, datetime
+
+request_id = contextvars.ContextVar("request_id", default="-")
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        record.request_id = request_id.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """Only the fields below: never the request object, its headers or its cookies."""
+
+    def format(self, record):
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", request_id.get()),
+        }
+        if status_code := getattr(record, "status_code", None):
+            entry["status"] = status_code
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)

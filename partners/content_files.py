@@ -1,0 +1,122 @@
+"""Checking content files (fixtures, backups) before anything is loaded from them."""
+
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+# Load order of the site's content in fixtures/, each a JSON file of that name.
+CONTENT_FIXTURES = ["sources", "areas", "partners", "activities", "milestones"]
+# What a backup holds: every record and relation of the site's content.
+CONTENT_APPS = ["partners", "timeline"]
+
+
+def content_fixture_paths():
+    paths = []
+    for name in CONTENT_FIXTURES:
+        found = [Path(d) / f"{name}.json" for d in settings.FIXTURE_DIRS]
+        paths.append(next((path for path in found if path.exists()), found[0]))
+    return paths
+
+
+def content_models():
+    """Most dependent first, the order to empty them in."""
+    models = [
+        model
+        for label in CONTENT_APPS
+        for model in apps.get_app_config(label).get_models()
+    ]
+    return list(reversed(models))
+
+
+def delete_content():
+    for model in content_models():
+        model._base_manager.all().delete()
+
+
+class Rollback(Exception):
+    pass
+
+
+def check_content(paths, replace=False):
+    """Problems found loading these files, each naming its file and record.
+
+    Everything is loaded for real, validated and then rolled back, so the database
+    is untouched whatever the files hold. With replace, the files are checked as if
+    loaded into a database emptied of content first.
+    """
+    problems = []
+    try:
+        with transaction.atomic():
+            if replace:
+                delete_content()
+            loaded = []
+            for path in paths:
+                loaded += load_file(Path(path), problems)
+            for where, obj, links in loaded:
+                problems += [f"{where}: {p}" for p in reference_problems(obj, links)]
+            raise Rollback
+    except Rollback:
+        pass
+    return problems
+
+
+def load_file(path, problems):
+    """Save each record of one file; return (where, object, links) for those saved."""
+    saved = []
+    try:
+        text = path.read_text(encoding="utf-8")
+        records = serializers.deserialize("json", text, handle_forward_references=True)
+        for number, record in enumerate(records, start=1):
+            where = f"{path.name}, record {number} ({record.object._meta.label}"
+            where += f" pk={record.object.pk})"
+            links = record.m2m_data or {}  # saving the record clears it
+            if problem := save_problem(record):
+                problems.append(f"{where}: {problem}")
+            else:
+                saved.append((where, record.object, links))
+    except FileNotFoundError:
+        problems.append(f"{path}: no such file")
+    except serializers.base.DeserializationError as error:
+        # Raised at the first unreadable record; the message names its model and pk.
+        problems.append(f"{path.name}, record {len(saved) + 1}: {error}")
+    return saved
+
+
+def save_problem(record):
+    obj = record.object
+    # A record with a key updates the row with that key (as loaddata does), so
+    # uniqueness is checked against the other rows only.
+    obj._state.adding = obj.pk is None
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        return "; ".join(
+            f"{field}: {' '.join(messages)}"
+            for field, messages in error.message_dict.items()
+        )
+    try:
+        with transaction.atomic():
+            record.save()
+    except (IntegrityError, ValueError) as error:
+        return str(error)
+    return None
+
+
+def reference_problems(obj, links):
+    """Links to records that exist nowhere, and published facts without a source."""
+    for name, pks in links.items():
+        target = obj._meta.get_field(name).related_model
+        missing = set(pks) - set(
+            target._base_manager.filter(pk__in=pks).values_list("pk", flat=True)
+        )
+        if missing:
+            yield (
+                f"{name}: no {target._meta.verbose_name} with pk "
+                f"{', '.join(str(pk) for pk in sorted(missing))}"
+            )
+    if getattr(obj, "state", None) == "published" and links.get("sources") == []:
+        yield "sources: a published record must cite at least one source"

@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from partners.content_files import check_content, content_fixture_paths
+
+
+class Command(BaseCommand):
+    help = (
+        "Check content files (default: the site's fixtures) without changing the "
+        "database: every record valid, every link to a record that exists, every "
+        "published fact sourced. Problems name the file and the record."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", help="JSON files (default: fixtures)")
+
+    def handle(self, paths, **options):
+        paths = paths or content_fixture_paths()
+        if problems := check_content(paths):
+            raise CommandError(
+                f"{len(problems)} problem(s) in the content:\n" + "\n".join(problems)
+            )
+        self.stdout.write(self.style.SUCCESS(f"{len(paths)} content file(s) valid."))
