@@ -1,9 +1,10 @@
 """The dataset's version: the moment of the latest change to anything the public sees.
 
 Every content model carries an ``updated_at`` field; the version is the latest of those
-among public records, so publishing, editing or a scheduled item going live all move it
-forward. Models are found through the app registry, so this module needs no import of
-the apps that build on ``partners``.
+among public records, or the moment a scheduled record went live if that is later. So
+publishing, editing and a scheduled item going live all move it forward (deleting a
+record does not). Models are found through the app registry, so this module needs no
+import of the apps that build on ``partners``.
 """
 
 import datetime
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db import DatabaseError
 from django.db.models import Max, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -29,13 +31,20 @@ def public_queryset(model):
     return manager.public() if hasattr(manager, "public") else manager.all()
 
 
+def _changed(model):
+    fields = {field.name for field in model._meta.concrete_fields}
+    if "publish_at" in fields:
+        return Greatest("updated_at", "publish_at")
+    return "updated_at"
+
+
 def latest_change():
-    """The latest ``updated_at`` among public records, in one query (None if empty)."""
+    """The latest public change, in one query (None when nothing is public)."""
     latest = [
         public_queryset(model)
         .order_by()
         .values(one=Value(1))
-        .annotate(latest=Max("updated_at"))
+        .annotate(latest=Max(_changed(model)))
         .values_list("latest", flat=True)
         for model in content_models()
     ]

@@ -1,5 +1,7 @@
 import datetime
 import re
+from contextlib import contextmanager
+from unittest.mock import patch
 
 import pytest
 from django.db import OperationalError, connection
@@ -51,6 +53,12 @@ def world():
         "dialogue": dialogue,
         "education": education,
     }
+
+
+@contextmanager
+def time_machine_at(moment):
+    with patch("django.utils.timezone.now", return_value=moment):
+        yield
 
 
 def db_count(**filters):
@@ -183,6 +191,15 @@ def test_publishing_moves_the_dataset_version_forward(world):
     Partner.objects.filter(slug="kuwait").update(updated_at=later)
     assert dataset.current().changed == later
     assert dataset.current().label != before.label
+
+
+def test_a_scheduled_item_going_live_moves_the_version_to_that_moment(world):
+    before = dataset.current().changed
+    live = before + datetime.timedelta(hours=2)
+    Activity.objects.filter(slug="f1").update(publish_at=live)
+    assert dataset.current().changed == before  # still scheduled
+    with time_machine_at(live + datetime.timedelta(minutes=1)):
+        assert dataset.current().changed == live
 
 
 def test_footer_shows_the_dataset_version_on_every_page(client, world):
