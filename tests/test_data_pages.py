@@ -238,6 +238,21 @@ def test_pages_offer_citations_with_access_date_and_version(client, world, url, 
     assert "page=1" not in html.split("Cite this")[1]
 
 
+@pytest.mark.parametrize(
+    "url, api",
+    [
+        ("/activities/a1/", "/api/v1/activities/a1/"),
+        ("/partners/kuwait/", "/api/v1/partners/kuwait/"),
+        ("/areas/education/", "/api/v1/areas/education/"),
+        ("/timeline/m1/", "/api/v1/milestones/m1/"),
+    ],
+)
+def test_record_pages_link_to_their_record_in_the_api(client, world, url, api):
+    make_milestone(slug="m1")
+    assert f'href="{api}"'.encode() in client.get(url).content
+    assert client.get(api).status_code == 200
+
+
 def test_citation_of_a_filtered_view_names_its_filters(client, world):
     html = client.get(
         "/activities/?q=&partner=kuwait&partner=qatar&kind=course&year_from="

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from partners import citations
+from partners.records import RecordType
 
 register = template.Library()
 
@@ -29,3 +30,13 @@ def export_url(context, fmt, url_name="", name="", value=""):
 @register.simple_tag(takes_context=True)
 def citation(context, title):
     return citations.for_request(context["request"], title)
+
+
+@register.simple_tag
+def api_url(obj):
+    """The API address of a record, or '' for objects the API does not serve."""
+    for record_type in RecordType.registry.values():
+        if isinstance(obj, record_type.model):
+            lookup = getattr(obj, record_type.lookup)
+            return reverse(f"api:{record_type.name}-detail", args=[lookup])
+    return ""
