@@ -15,6 +15,8 @@ from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from partners.cache import VERSION_KEY
+
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 5
@@ -69,6 +71,9 @@ class TolerantRedisCache(RedisCache):
         if self._outage.skipping():
             return fallback
         try:
+            if self._outage.down:
+                # Edits saved during the outage could not invalidate cached pages.
+                super().delete(VERSION_KEY)
             result = method(*args, **kwargs)
         except OUTAGE_ERRORS as error:
             self._outage.failed(self._location, error)

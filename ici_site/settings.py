@@ -69,6 +69,10 @@ MIDDLEWARE = [
     "ici_site.middleware.SecurityHeadersMiddleware",
     "ici_site.middleware.DatabaseUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
+    # ETags for every GET, cached or not, so a conditional GET answers 304. The page
+    # cache sits below every per-request header (request id, CSP) and above sessions.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "ici_site.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,6 +121,13 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Seconds an anonymous page may be served from the cache; edits and scheduled
+# publications invalidate it sooner. Off without Redis by default: a local memory cache
+# is private to one process, so several app servers could not invalidate each other.
+PAGE_CACHE_SECONDS = int(
+    os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0")
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -32,4 +32,5 @@ urlpatterns = [
         name="content-health",
     ),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
 ]

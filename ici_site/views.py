@@ -1,7 +1,16 @@
+import logging
+import uuid
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from partners.models import Activity, CooperationArea, Partner, Source
 from timeline.models import Milestone
+
+logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
@@ -11,7 +20,7 @@ class HomeView(TemplateView):
         partners = list(Partner.objects.public())
         areas = CooperationArea.objects.all()
         activities = Activity.objects.public().for_listing()[:6]
-        milestones = Milestone.objects.public().filter(is_key=True)
+        milestones = Milestone.objects.public().for_listing().filter(is_key=True)
         return super().get_context_data(
             members=[partner for partner in partners if partner.is_member],
             dialogue_partners=[
@@ -29,6 +38,40 @@ class HomeView(TemplateView):
 
 class AboutView(TemplateView):
     template_name = "about.html"
+
+
+@never_cache
+def healthz(request):
+    """200 when the database and the cache answer, else 503 (for load balancers)."""
+    checks = {"database": database_answers(), "cache": cache_answers()}
+    healthy = all(checks.values())
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "unavailable",
+            **{name: "ok" if ok else "failing" for name, ok in checks.items()},
+        },
+        status=200 if healthy else 503,
+    )
+
+
+def database_answers():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.exception("Health check: the database does not answer.")
+        return False
+
+
+def cache_answers():
+    token = uuid.uuid4().hex
+    try:
+        cache.set("healthz", token, 10)
+        return cache.get("healthz") == token
+    except Exception:
+        logger.exception("Health check: the cache does not answer.")
+        return False
 
 
 class DataView(TemplateView):

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -78,6 +78,19 @@ class PublishableQuerySet(models.QuerySet):
         """The one rule for what anonymous readers may see."""
         return self.filter(
             state=Publishable.State.PUBLISHED, publish_at__lte=timezone.now()
+        )
+
+    def next_publication(self):
+        """The moment the next item scheduled for later becomes public, as a values
+        query of at most one row, so callers can union several models into one query."""
+        return (
+            self.filter(
+                state=Publishable.State.PUBLISHED, publish_at__gt=timezone.now()
+            )
+            .values("state")
+            .annotate(moment=Min("publish_at"))
+            .values_list("moment", flat=True)
+            .order_by()
         )
 
 
@@ -300,7 +313,13 @@ class Activity(Publishable):
         ordering = ["-start_date", "title"]
         verbose_name_plural = _("activities")
         indexes = [
-            models.Index(fields=["state", "publish_at", "start_date"]),
+            # In list order after the state, so a page of the newest public
+            # activities is read straight off the index (no sort of every row), and
+            # publish_at last so counting public activities never reads the table.
+            models.Index(
+                fields=["state", "-start_date", "title", "publish_at"],
+                name="activity_public_listing",
+            ),
             models.Index(fields=["kind", "start_date"]),
         ]
 

@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.management import call_command
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -137,3 +138,16 @@ def editor():
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Rolled-back test rows send no signals, so no test may see another's cached pages.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600

@@ -46,7 +46,13 @@ class Milestone(Publishable):
 
     class Meta:
         ordering = ["date", "title"]
-        indexes = [models.Index(fields=["state", "publish_at", "date"])]
+        # Timeline order after the state, as for activities' public listing index.
+        indexes = [
+            models.Index(
+                fields=["state", "date", "title", "publish_at"],
+                name="milestone_public_listing",
+            )
+        ]
 
     def __str__(self):
         return f"{self.when}: {self.title}"

@@ -1,0 +1,32 @@
+"""The public listings read their pages off an index, on each database backend."""
+
+import pytest
+from django.db import connection
+
+from partners.models import Activity
+from timeline.models import Milestone
+
+pytestmark = pytest.mark.django_db
+
+
+def plan(queryset):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # A handful of test rows would otherwise be read sequentially.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+    return queryset.explain()
+
+
+@pytest.mark.parametrize(
+    ("queryset", "index"),
+    [
+        (lambda: Activity.objects.public()[:20], "activity_public_listing"),
+        (lambda: Milestone.objects.public()[:100], "milestone_public_listing"),
+    ],
+)
+def test_public_listing_pages_come_off_the_index_without_sorting(queryset, index):
+    explained = plan(queryset())
+    assert index in explained
+    assert "TEMP B-TREE FOR ORDER BY" not in explained  # SQLite
+    assert "Sort" not in explained  # PostgreSQL
