@@ -11,11 +11,16 @@ import datetime
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.core.cache import cache
 from django.db import DatabaseError
 from django.db.models import Max, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+
+from .cache import VERSION_KEY
+
+CACHE_SECONDS = 600
 
 
 def content_models():
@@ -72,12 +77,43 @@ class Version:
         return self.label
 
 
+CACHE_KEY = "dataset-version"
+
+
+def cached_latest_change():
+    """latest_change(), kept beside the page cache's content version when there is one.
+
+    Reading it scans every public row: too slow for every page at 100 000 activities.
+    The content version (cache.py) changes with any content change and when a scheduled
+    item comes due, so a version stored under it is never stale. With no content
+    version (page cache off) or no cache at all, it is read afresh.
+    """
+    try:
+        found = cache.get_many([VERSION_KEY, CACHE_KEY])
+    except Exception:
+        return latest_change()
+    stored = found.get(VERSION_KEY)
+    if not stored or (
+        stored["until"] is not None and timezone.now() >= stored["until"]
+    ):
+        return latest_change()
+    if CACHE_KEY in found and found[CACHE_KEY][0] == stored["version"]:
+        return found[CACHE_KEY][1]
+    latest = latest_change()
+    try:
+        cache.set(CACHE_KEY, (stored["version"], latest), CACHE_SECONDS)
+    except Exception:
+        pass  # a failing cache costs speed, never the page
+    return latest
+
+
 def current(request=None):
-    """The version, computed once per request however many places show it."""
+    """The version, read once per request however many places show it; without a
+    request, computed afresh."""
     if request is None:
         return Version(latest_change())
     if not hasattr(request, "_dataset_version"):
-        request._dataset_version = Version(latest_change())
+        request._dataset_version = Version(cached_latest_change())
     return request._dataset_version
 
 

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partners import citations, dataset
+from partners.cache import content_version
 from partners.models import Activity, Partner
 
 from .conftest import make_activity, make_area, make_milestone, make_partner
@@ -360,3 +361,16 @@ def test_footer_survives_a_database_that_cannot_answer(rf, monkeypatch):
     monkeypatch.setattr(dataset, "latest_change", fail)
     context = dataset.context_processor(rf.get("/"))
     assert context["dataset_version"].label == "unavailable"
+
+
+def test_dataset_version_is_cached_until_content_changes(client, world):
+    content_version(600)  # as the page cache does before each page
+    client.get("/data/")
+    with CaptureQueriesContext(connection) as again:
+        client.get("/data/")
+    assert len(again) == 0  # the version came from the cache
+    kuwait = Partner.objects.get(slug="kuwait")
+    kuwait.save()
+    kuwait.refresh_from_db()
+    label = dataset.Version(kuwait.updated_at).label
+    assert label in client.get("/data/").content.decode()
