@@ -1,12 +1,17 @@
 from django.views.generic import DetailView
 
+from partners.exports import ExportMixin
 from partners.views import FilteredListView, PreviewMixin
 
 from .filters import MilestoneFilter
 from .models import Milestone
+from .records import MilestoneRecord
 
 
-class MilestoneListView(FilteredListView):
+class MilestoneListView(ExportMixin, FilteredListView):
+    record_type = MilestoneRecord
+    export_title = "Timeline"
+    formats = (*ExportMixin.formats, "ics")
     filterset_class = MilestoneFilter
     paginate_by = 100
     context_object_name = "milestones"
