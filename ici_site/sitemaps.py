@@ -28,6 +28,10 @@ class StaticSitemap(Sitemap):
             "partners:activity-list",
             "partners:source-list",
             "timeline:milestone-list",
+            "partners:matrix",
+            "partners:charts",
+            "data",
+            "methodology",
         ]
 
     def location(self, item):

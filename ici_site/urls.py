@@ -4,9 +4,14 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+import partners.api
+import timeline.api
+
 from . import views
 from .content_health import ContentHealthView
 from .sitemaps import sitemaps
+
+api_v1 = (partners.api.urlpatterns + timeline.api.urlpatterns, "api")
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -19,6 +24,9 @@ urlpatterns = [
     ),
     path("", include("partners.urls")),
     path("timeline/", include("timeline.urls")),
+    path("data/", views.DataView.as_view(), name="data"),
+    path("methodology/", views.MethodologyView.as_view(), name="methodology"),
+    path("api/v1/", include(api_v1)),
     path(
         settings.ADMIN_URL + "content-health/",
         admin.site.admin_view(ContentHealthView.as_view()),

@@ -107,3 +107,11 @@ def cache_answers():
     except Exception:
         logger.exception("Health check: the cache does not answer.")
         return False
+
+
+class DataView(TemplateView):
+    template_name = "data.html"
+
+
+class MethodologyView(TemplateView):
+    template_name = "methodology.html"

@@ -20,4 +20,6 @@ urlpatterns = [
         name="activity-detail",
     ),
     path("sources/", views.SourceListView.as_view(), name="source-list"),
+    path("compare/", views.MatrixView.as_view(), name="matrix"),
+    path("charts/", views.ChartsView.as_view(), name="charts"),
 ]

@@ -1,9 +1,12 @@
 from django.utils.cache import add_never_cache_headers
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from . import stats
+from .exports import ExportMixin
 from .filters import ActivityFilter
 from .models import Activity, CooperationArea, Partner, Source
+from .records import ActivityRecord, AreaRecord, PartnerRecord, SourceRecord
 
 # Detail pages show the latest few related records and link to the full, filterable
 # list, so they stay small however many activities a partner gathers.
@@ -63,8 +66,10 @@ class PreviewMixin:
         return response
 
 
-class PartnerListView(ListView):
+class PartnerListView(ExportMixin, ListView):
     context_object_name = "partners"
+    record_type = PartnerRecord
+    export_title = "Partners"
 
     def get_queryset(self):
         return Partner.objects.public().with_activity_counts()
@@ -93,8 +98,10 @@ class PartnerDetailView(PreviewMixin, DetailView):
         )
 
 
-class AreaListView(ListView):
+class AreaListView(ExportMixin, ListView):
     context_object_name = "areas"
+    record_type = AreaRecord
+    export_title = "Cooperation areas"
 
     def get_queryset(self):
         return CooperationArea.objects.with_activity_counts()
@@ -114,7 +121,10 @@ class AreaDetailView(DetailView):
         )
 
 
-class ActivityListView(FilteredListView):
+class ActivityListView(ExportMixin, FilteredListView):
+    record_type = ActivityRecord
+    export_title = "Activities"
+    formats = (*ExportMixin.formats, "ics")
     filterset_class = ActivityFilter
     paginate_by = 20
     context_object_name = "activities"
@@ -136,7 +146,40 @@ class ActivityDetailView(PreviewMixin, DetailView):
         return self.visible(Activity.objects.for_listing().prefetch_related("sources"))
 
 
-class SourceListView(ListView):
+class SourceListView(ExportMixin, ListView):
+    record_type = SourceRecord
+    export_title = "Sources"
     model = Source
     paginate_by = 100
     context_object_name = "sources"
+
+
+class MatrixView(TemplateView):
+    template_name = "partners/matrix.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            matrix=stats.matrix(Activity.objects.public()), **kwargs
+        )
+
+
+class ChartsView(FilteredListView):
+    """Charts of the activities any filter selects, each bar linked to its list."""
+
+    filterset_class = ActivityFilter
+    template_name = "partners/charts.html"
+
+    def get_queryset(self):
+        return Activity.objects.public()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Count from a fresh queryset so the filter's joins don't narrow the groups.
+        selected = Activity.objects.public().filter(
+            pk__in=self.object_list.values("pk")
+        )
+        query = self.request.GET.copy()
+        for name in ("page", "format"):
+            query.pop(name, None)
+        context["charts"] = stats.charts(selected, query)
+        return context

@@ -106,7 +106,12 @@ def assert_handled(response, sent):
     assert response.status_code < 500, sent
     if response.status_code == 400:
         body = response.content.decode()
-        assert "errorlist" in body or "<h1>" in body, "a 400 must say what was wrong"
+        if response["Content-Type"] == "application/json":  # the API and exports
+            assert response.json()["error"], "a 400 must say what was wrong"
+        else:
+            assert "errorlist" in body or "<h1>" in body, (
+                "a 400 must say what was wrong"
+            )
     if response.get("Content-Type", "").startswith("text/html"):
         body = response.content.decode()
         for value in sent:

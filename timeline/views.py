@@ -1,16 +1,21 @@
 from django.views.generic import DetailView
 
+from partners.exports import ExportMixin
 from partners.models import Activity, Source
 from partners.views import FilteredListView, PreviewMixin
 
 from .entries import merged
 from .filters import MilestoneFilter
 from .models import Milestone
+from .records import MilestoneRecord
 
 
-class TimelineView(FilteredListView):
+class TimelineView(ExportMixin, FilteredListView):
     """Milestones and activities merged into one list, grouped by year."""
 
+    record_type = MilestoneRecord
+    export_title = "Timeline"
+    formats = (*ExportMixin.formats, "ics")
     filterset_class = MilestoneFilter
     paginate_by = 150
     context_object_name = "entries"

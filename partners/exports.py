@@ -1,0 +1,269 @@
+"""Every list in every format: the same URL and filters as the HTML page, plus
+``?format=csv|json|atom|metadata`` (and ``ics`` where records have dates to put in a
+calendar).
+
+CSV, JSON and iCalendar stream all matching rows, a batch at a time with each batch's
+relations read in one query per relation, so memory stays flat however large the
+result. Each export carries its provenance: JSON in its ``meta`` block, CSV through a
+``Link: <…format=metadata>; rel="describedby"`` header and ``X-Dataset-Version`` (the
+file itself stays a plain table for any tool).
+"""
+
+import csv
+import json
+from itertools import islice
+
+import icalendar
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from . import citations, dataset
+
+CHUNK_SIZE = 2000
+FEED_LIMIT = 50
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "metadata": "application/json",
+    "atom": "application/atom+xml; charset=utf-8",
+    "ics": "text/calendar; charset=utf-8",
+}
+# Parameters that choose how a list is shown, not which records are in it.
+PRESENTATION = {"format", "page"}
+
+
+def to_json(value):
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def bad_request(message, errors=None):
+    body = {"error": message}
+    if errors:
+        body["errors"] = errors
+    return JsonResponse(body, status=400)
+
+
+def applied_filters(request, filterset=None):
+    """The filters that shaped a list, as given, for its provenance."""
+    if filterset is None:
+        return {}
+    return {
+        name: values
+        for name in filterset.filters
+        if (values := [value for value in request.GET.getlist(name) if value])
+    }
+
+
+def with_format(request, fmt):
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = fmt
+    return request.build_absolute_uri(request.path) + "?" + query.urlencode()
+
+
+def metadata(request, record_type, title, filters, count=None):
+    """The provenance block every export carries."""
+    citation = citations.for_request(request, title)
+    meta = {
+        "title": f"{title} ({settings.SITE_NAME})",
+        "url": citation.url,
+        "site": request.build_absolute_uri("/"),
+        "generated_at": timezone.now(),
+        "dataset_version": citation.version,
+        "filters": filters,
+        "record_schema": request.build_absolute_uri(
+            reverse("api:schema", args=[record_type.name])
+        ),
+        "documentation": request.build_absolute_uri(reverse("data")),
+        "citation": citation.apa(),
+    }
+    if count is not None:
+        meta["count"] = count
+    return meta
+
+
+def _batched(parts, size=500, joiner=""):
+    """Fewer, larger chunks for the response: one per few hundred rows."""
+    iterator = iter(parts)
+    while batch := joiner.join(islice(iterator, size)):
+        yield batch
+
+
+class _Echo:
+    """A file-like object for csv.writer that hands each row back instead."""
+
+    def write(self, value):
+        return value
+
+
+class Export:
+    def __init__(self, request, record_type, queryset, title, filters):
+        self.request = request
+        self.records = record_type(request)
+        self.queryset = queryset
+        self.title = title
+        self.filters = filters
+        self.version = dataset.current(request).label
+
+    def response(self, fmt):
+        return getattr(self, fmt)()
+
+    def filename(self, extension):
+        slug = self.records.plural
+        return f"{slug}-{self.version.replace(':', '')}.{extension}"
+
+    def headers(self, extension):
+        return {
+            "Content-Disposition": f'attachment; filename="{self.filename(extension)}"',
+            "Link": f'<{with_format(self.request, "metadata")}>; rel="describedby"; '
+            'type="application/json"',
+            "X-Dataset-Version": self.version,
+        }
+
+    def rows(self):
+        return self.records.iterate(self.queryset, chunk_size=CHUNK_SIZE)
+
+    def meta(self, count=True):
+        return metadata(
+            self.request,
+            self.records,
+            self.title,
+            self.filters,
+            self.queryset.count() if count else None,
+        )
+
+    def metadata(self):
+        return JsonResponse(self.meta(), json_dumps_params={"ensure_ascii": False})
+
+    def csv(self):
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield writer.writerow(self.records.csv_columns)
+            for record in self.rows():
+                yield writer.writerow(self.records.csv_row(record))
+
+        return StreamingHttpResponse(
+            _batched(lines()),
+            content_type=CONTENT_TYPES["csv"],
+            headers=self.headers("csv"),
+        )
+
+    def json(self):
+        def chunks():
+            yield '{"meta": ' + to_json(self.meta()) + ', "data": ['
+            separator = ""
+            for record in self.rows():
+                yield separator + to_json(record)
+                separator = ","
+            yield "]}"
+
+        return StreamingHttpResponse(
+            _batched(chunks()),
+            content_type=CONTENT_TYPES["json"],
+            headers=self.headers("json"),
+        )
+
+    def atom(self):
+        """The newest published records first, as feed readers expect."""
+        meta = self.meta(count=False)
+        feed = Atom1Feed(
+            title=meta["title"],
+            link=meta["url"],
+            description=meta["citation"],
+            feed_url=self.request.build_absolute_uri(),
+            language="en",
+            author_name=settings.SITE_NAME,
+        )
+        # Newest published first; records without a publishing date, by last change.
+        fields = {field.name for field in self.queryset.model._meta.concrete_fields}
+        newest_first = "-publish_at" if "publish_at" in fields else "-updated_at"
+        newest = self.queryset.prefetch_related(None).order_by(newest_first, "-pk")
+        newest = list(newest[:FEED_LIMIT])
+        related = self.records.related(newest)
+        for obj in newest:
+            feed.add_item(**self.records.feed_item(obj, related[obj.id]))
+        response = HttpResponse(content_type=CONTENT_TYPES["atom"])
+        feed.write(response, "utf-8")
+        response["X-Dataset-Version"] = self.version
+        return response
+
+    def ics(self):
+        """An iCalendar file of every record, streamed like CSV. The ``icalendar``
+        library writes each part, folding and escaping lines as RFC 5545 requires."""
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", f"-//{settings.SITE_NAME}//{self.title}//EN")
+        calendar.add("version", "2.0")
+        calendar.add("x-wr-calname", f"{self.title} ({settings.SITE_NAME})")
+        calendar.add("x-wr-caldesc", self.meta(count=False)["citation"])
+        calendar.add("x-dataset-version", self.version)
+        end = b"END:VCALENDAR\r\n"
+        head = calendar.to_ical()[: -len(end)]
+
+        def parts():
+            yield head
+            for batch, related in self.records.batches(self.queryset, CHUNK_SIZE):
+                for obj in batch:
+                    yield self.event(self.records.event(obj, related[obj.id]))
+            yield end
+
+        return StreamingHttpResponse(
+            _batched(parts(), joiner=b""),
+            content_type=CONTENT_TYPES["ics"],
+            headers=self.headers("ics"),
+        )
+
+    @staticmethod
+    def event(event):
+        item = icalendar.Event()
+        for name in ("uid", "summary", "description", "url"):
+            item.add(name, event[name])
+        item.add("dtstamp", event["stamp"])
+        item.add("dtstart", event["start"])
+        item.add("dtend", event["end"])
+        if event["categories"]:
+            item.add("categories", event["categories"])
+        return item.to_ical()
+
+
+class ExportMixin:
+    """Answer ``?format=`` on a list view with its records in that format.
+
+    Filters go through the view's own filterset, so every format lists exactly what
+    the HTML page lists; invalid filters or an unknown format answer 400.
+    """
+
+    record_type = None
+    export_title = ""
+    formats = ("csv", "json", "atom", "metadata")
+    export_class = Export
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format", "")
+        if fmt in ("", "html"):
+            return super().get(request, *args, **kwargs)
+        if fmt not in self.formats:
+            return bad_request(
+                f"Unknown format. Use one of: html, {', '.join(self.formats)}."
+            )
+        queryset = self.get_queryset()
+        filterset = None
+        if filterset_class := getattr(self, "filterset_class", None):
+            filterset = self.get_filterset(filterset_class)
+            if not filterset.is_valid():
+                return bad_request(
+                    "Some filters could not be used.", filterset.errors.get_json_data()
+                )
+            queryset = filterset.qs
+        export = self.export_class(
+            request,
+            self.record_type,
+            queryset,
+            self.export_title,
+            applied_filters(request, filterset),
+        )
+        return export.response(fmt)

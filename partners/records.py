@@ -1,0 +1,486 @@
+"""How each kind of record is written out: a JSON record, its JSON Schema, a CSV row,
+an Atom entry. One description per model keeps the API, the exports and the published
+schemas in step.
+"""
+
+import datetime
+
+from django.urls import reverse
+from django.utils.html import escape
+
+from . import dates
+from .models import Activity, CooperationArea, Partner, Source
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+# Schema fragments shared by the record types.
+TEXT = {"type": "string"}
+MARKDOWN = {"type": "string", "description": "Markdown source, as editors wrote it."}
+URI = {"type": "string", "format": "uri"}
+DATETIME = {"type": "string", "format": "date-time"}
+DATE = {"type": "string", "format": "date"}
+PARTIAL_DATE = {
+    "type": "string",
+    "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+    "description": "ISO 8601 at the precision the sources give: YYYY, YYYY-MM or "
+    "YYYY-MM-DD.",
+}
+PRECISION = {"enum": ["day", "month", "year"]}
+REFERENCE = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"slug": TEXT, "name": TEXT},
+        "required": ["slug", "name"],
+        "additionalProperties": False,
+    },
+}
+SOURCES = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"url": URI, "title": TEXT, "publisher": TEXT},
+        "required": ["url", "title", "publisher"],
+        "additionalProperties": False,
+    },
+}
+
+
+def nullable(schema):
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+META = {
+    "type": "object",
+    "description": "Where, when and from what the document was made; how to cite it.",
+    "properties": {
+        "title": TEXT,
+        "url": {**URI, "description": "The page these records are on, with filters."},
+        "site": URI,
+        "generated_at": DATETIME,
+        "dataset_version": TEXT,
+        "filters": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": TEXT},
+        },
+        "record_schema": URI,
+        "documentation": URI,
+        "citation": TEXT,
+        "count": {"type": "integer", "minimum": 0},
+        "page": {"type": "integer", "minimum": 1},
+        "pages": {"type": "integer", "minimum": 1},
+        "next": nullable(URI),
+        "previous": nullable(URI),
+    },
+    "required": [
+        "title",
+        "url",
+        "site",
+        "generated_at",
+        "dataset_version",
+        "filters",
+        "record_schema",
+        "documentation",
+        "citation",
+    ],
+    "additionalProperties": False,
+}
+
+
+_ISO_LENGTH = {"day": 10, "month": 7, "year": 4}
+
+
+def partial_iso(value, precision):
+    """As ``dates.iso``, without the template date formatter: exports call it a lot."""
+    if value is None:
+        return None
+    return value.isoformat()[: _ISO_LENGTH.get(precision, 10)]
+
+
+def flatten(value):
+    """A JSON value as one CSV cell: lists become '; '-separated names or URLs."""
+    if type(value) is str:  # most cells: answer them first
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(
+            item.get("name") or item.get("url") if isinstance(item, dict) else str(item)
+            for item in value
+        )
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+class RecordType:
+    """A model as data. Subclasses declare ``properties`` and write ``record``."""
+
+    registry = {}
+
+    name = ""  # singular, also the schema's file name
+    plural = ""
+    title = ""
+    model = None
+    lookup = "slug"
+    properties = {}
+    csv_columns = []
+    # Many-to-many fields written into each record: name -> the related fields given.
+    relations = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.name:
+            RecordType.registry[cls.name] = cls
+
+    def __init__(self, request):
+        self.request = request
+        self._site = request.build_absolute_uri("/").rstrip("/")
+        # Reverse once per request, not once per record: exports run to 100 000 rows.
+        self._html_url = (
+            self._url_template(self.html_url_name) if self.html_url_name else ""
+        )
+        self._api_url = self._url_template(f"api:{self.name}-detail")
+
+    html_url_name = ""
+
+    def _url_template(self, url_name):
+        marker = "0000000000"
+        path = reverse(url_name, args=[marker])
+        return self._site + path.replace(marker, "{}")
+
+    def html_url(self, obj):
+        return self._html_url.format(getattr(obj, self.lookup))
+
+    def api_url(self, obj):
+        return self._api_url.format(getattr(obj, self.lookup))
+
+    @classmethod
+    def queryset(cls):
+        """Everything the public may see."""
+        raise NotImplementedError
+
+    def batches(self, queryset, chunk_size=2000):
+        """Every object a batch at a time, each batch with its relations.
+
+        Relations come from the link tables as plain values, one query per relation
+        per batch: far cheaper than prefetching model instances, and memory stays flat.
+        """
+        # Plain rows, not model instances: records read only field values, and
+        # skipping model construction halves the time of a large export.
+        fields = [field.attname for field in self.model._meta.concrete_fields]
+        rows = queryset.prefetch_related(None).values_list(*fields, named=True)
+        batch = []
+        for obj in rows.iterator(chunk_size=chunk_size):
+            batch.append(obj)
+            if len(batch) == chunk_size:
+                yield batch, self.related(batch)
+                batch = []
+        if batch:
+            yield batch, self.related(batch)
+
+    def iterate(self, queryset, chunk_size=2000):
+        """The record of every object, streamed."""
+        for batch, related in self.batches(queryset, chunk_size):
+            for obj in batch:
+                yield self.record(obj, related[obj.id])
+
+    def records(self, objects):
+        related = self.related(objects)
+        return [self.record(obj, related[obj.id]) for obj in objects]
+
+    def related(self, objects):
+        """{pk: {relation: [dicts of the related fields]}} for the given objects."""
+        result = {obj.id: {name: [] for name in self.relations} for obj in objects}
+        if not objects:
+            return result
+        for name, fields in self.relations.items():
+            field = self.model._meta.get_field(name)
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            related_model = field.related_model
+            ordering = related_model._meta.ordering
+            links = field.remote_field.through.objects.filter(
+                **{f"{source}__in": list(result)}
+            ).order_by(*(f"{target}__{column}" for column in ordering))
+            if hasattr(related_model._default_manager, "public"):
+                public = related_model._default_manager.public().values("pk")
+                links = links.filter(**{f"{target}__in": public})
+            lookups = [f"{target}__{column}" for column in fields]
+            for owner, *values in links.values_list(source, *lookups):
+                result[owner][name].append(dict(zip(fields, values, strict=True)))
+        return result
+
+    def record(self, obj, related):
+        raise NotImplementedError
+
+    def csv_row(self, record):
+        return [flatten(record[column]) for column in self.csv_columns]
+
+    @classmethod
+    def schema(cls, schema_url=""):
+        return {
+            "$schema": SCHEMA_DIALECT,
+            "$id": schema_url,
+            "title": cls.title,
+            "type": "object",
+            "properties": cls.properties,
+            "required": list(cls.properties),
+            "additionalProperties": False,
+        }
+
+    @classmethod
+    def document_schema(cls, schema_url, record_schema_url):
+        """A whole JSON document: ``meta`` and one record or a list of them."""
+        record = {"$ref": record_schema_url}
+        return {
+            "$schema": SCHEMA_DIALECT,
+            "$id": schema_url,
+            "title": f"{cls.title}: a JSON export or API response",
+            "type": "object",
+            "properties": {
+                "meta": META,
+                "data": {"oneOf": [record, {"type": "array", "items": record}]},
+            },
+            "required": ["meta", "data"],
+            "additionalProperties": False,
+        }
+
+    def feed_item(self, obj, related):
+        return {
+            "title": str(obj),
+            "link": self.html_url(obj),
+            "unique_id": self.html_url(obj),
+            # Atom summaries are HTML: plain text is escaped before it gets there.
+            "description": escape(getattr(obj, "summary", "")),
+            "pubdate": getattr(obj, "publish_at", None),
+            "updateddate": obj.updated_at,
+            "categories": [
+                item["name"]
+                for name in ("partners", "areas")
+                for item in related.get(name, [])
+            ],
+        }
+
+    def all_day_event(self, obj, related, title, description, start, end):
+        """A calendar event over whole days, from ``start`` to ``end`` inclusive:
+        (date, precision) pairs, a partial date spanning its month or year."""
+        (first, first_precision), (last, last_precision) = start, end
+        partial = {first_precision, last_precision} - {dates.DatePrecision.DAY}
+        if partial:
+            description += (
+                "\n\nThe sources give these dates only to the "
+                + " and ".join(sorted(partial))
+                + "; the event spans the whole period."
+            )
+        return {
+            "uid": f"{self.name}-{obj.slug}@{self.request.get_host()}",
+            "summary": title,
+            "description": description,
+            "start": first,
+            "end": dates.period_end(last, last_precision) + datetime.timedelta(days=1),
+            "url": self.html_url(obj),
+            "stamp": obj.updated_at,
+            "categories": [partner["name"] for partner in related.get("partners", [])],
+        }
+
+
+REFERENCE_FIELDS = ("slug", "name")
+SOURCE_FIELDS = ("url", "title", "publisher")
+
+
+class SourceRecord(RecordType):
+    name, plural, title = "source", "sources", "Source"
+    model = Source
+    lookup = "id"
+    properties = {
+        "id": {"type": "integer"},
+        "title": TEXT,
+        "publisher": TEXT,
+        "url": {**URI, "description": "The document itself."},
+        "published": nullable(DATE),
+        "accessed": nullable(DATE),
+        "confidence": {"enum": list(Source.Confidence.values)},
+        "html_url": URI,
+        "api_url": URI,
+        "updated_at": DATETIME,
+    }
+    csv_columns = list(properties)
+
+    def __init__(self, request):
+        super().__init__(request)
+        self._list_url = self._site + reverse("partners:source-list")
+
+    def html_url(self, obj):
+        return f"{self._list_url}#source-{obj.id}"
+
+    @classmethod
+    def queryset(cls):
+        return Source.objects.all()
+
+    def record(self, obj, related):
+        return {
+            "id": obj.id,
+            "title": obj.title,
+            "publisher": obj.publisher,
+            "url": obj.url,
+            "published": obj.published,
+            "accessed": obj.accessed,
+            "confidence": obj.confidence,
+            "html_url": self.html_url(obj),
+            "api_url": self.api_url(obj),
+            "updated_at": obj.updated_at,
+        }
+
+
+class AreaRecord(RecordType):
+    name, plural, title = "area", "areas", "Cooperation area"
+    model = CooperationArea
+    html_url_name = "partners:area-detail"
+    relations = {"sources": SOURCE_FIELDS}
+    properties = {
+        "slug": TEXT,
+        "name": TEXT,
+        "summary": TEXT,
+        "description": MARKDOWN,
+        "position": {"type": "integer"},
+        "sources": SOURCES,
+        "html_url": URI,
+        "api_url": URI,
+        "updated_at": DATETIME,
+    }
+    csv_columns = list(properties)
+
+    @classmethod
+    def queryset(cls):
+        return CooperationArea.objects.all()
+
+    def record(self, obj, related):
+        return {
+            "slug": obj.slug,
+            "name": obj.name,
+            "summary": obj.summary,
+            "description": obj.description,
+            "position": obj.position,
+            "sources": related["sources"],
+            "html_url": self.html_url(obj),
+            "api_url": self.api_url(obj),
+            "updated_at": obj.updated_at,
+        }
+
+
+class PartnerRecord(RecordType):
+    name, plural, title = "partner", "partners", "Partner"
+    model = Partner
+    html_url_name = "partners:partner-detail"
+    relations = {"sources": SOURCE_FIELDS}
+    properties = {
+        "slug": TEXT,
+        "name": TEXT,
+        "official_name": TEXT,
+        "iso_alpha2": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        "iso_alpha3": {"type": "string", "pattern": "^[A-Z]{3}$"},
+        "status": {"enum": list(Partner.Status.values)},
+        "joined": nullable(PARTIAL_DATE),
+        "joined_precision": PRECISION,
+        "capital": TEXT,
+        "summary": TEXT,
+        "profile": MARKDOWN,
+        "sources": SOURCES,
+        "html_url": URI,
+        "api_url": URI,
+        "published_at": DATETIME,
+        "updated_at": DATETIME,
+    }
+    csv_columns = list(properties)
+
+    @classmethod
+    def queryset(cls):
+        return Partner.objects.public()
+
+    def record(self, obj, related):
+        return {
+            "slug": obj.slug,
+            "name": obj.name,
+            "official_name": obj.official_name,
+            "iso_alpha2": obj.iso_alpha2,
+            "iso_alpha3": obj.iso_alpha3,
+            "status": obj.status,
+            "joined": partial_iso(obj.joined, obj.joined_precision),
+            "joined_precision": obj.joined_precision,
+            "capital": obj.capital,
+            "summary": obj.summary,
+            "profile": obj.profile,
+            "sources": related["sources"],
+            "html_url": self.html_url(obj),
+            "api_url": self.api_url(obj),
+            "published_at": obj.publish_at,
+            "updated_at": obj.updated_at,
+        }
+
+
+class ActivityRecord(RecordType):
+    name, plural, title = "activity", "activities", "Activity"
+    model = Activity
+    html_url_name = "partners:activity-detail"
+    relations = {
+        "partners": REFERENCE_FIELDS,
+        "areas": REFERENCE_FIELDS,
+        "sources": SOURCE_FIELDS,
+    }
+    properties = {
+        "slug": TEXT,
+        "title": TEXT,
+        "kind": {"enum": list(Activity.Kind.values)},
+        "start": PARTIAL_DATE,
+        "start_precision": PRECISION,
+        "end": nullable(PARTIAL_DATE),
+        "end_precision": PRECISION,
+        "location": TEXT,
+        "summary": TEXT,
+        "body": MARKDOWN,
+        "partners": REFERENCE,
+        "areas": REFERENCE,
+        "sources": SOURCES,
+        "html_url": URI,
+        "api_url": URI,
+        "published_at": DATETIME,
+        "updated_at": DATETIME,
+    }
+    csv_columns = [column for column in properties if column != "api_url"]
+
+    @classmethod
+    def queryset(cls):
+        return Activity.objects.public()
+
+    def record(self, obj, related):
+        return {
+            "slug": obj.slug,
+            "title": obj.title,
+            "kind": obj.kind,
+            "start": partial_iso(obj.start_date, obj.start_precision),
+            "start_precision": obj.start_precision,
+            "end": partial_iso(obj.end_date, obj.end_precision),
+            "end_precision": obj.end_precision,
+            "location": obj.location,
+            "summary": obj.summary,
+            "body": obj.body,
+            "partners": related["partners"],
+            "areas": related["areas"],
+            "sources": related["sources"],
+            "html_url": self.html_url(obj),
+            "api_url": self.api_url(obj),
+            "published_at": obj.publish_at,
+            "updated_at": obj.updated_at,
+        }
+
+    def feed_item(self, obj, related):
+        item = super().feed_item(obj, related)
+        item["categories"].insert(0, obj.get_kind_display())
+        return item
+
+    def event(self, obj, related):
+        start = (obj.start_date, obj.start_precision)
+        end = (obj.end_date, obj.end_precision) if obj.end_date else start
+        return self.all_day_event(obj, related, obj.title, obj.summary, start, end)

@@ -1,0 +1,79 @@
+"""Milestones as data: JSON record and schema, CSV row, Atom entry, calendar event."""
+
+from partners.records import (
+    DATETIME,
+    MARKDOWN,
+    PARTIAL_DATE,
+    PRECISION,
+    REFERENCE,
+    REFERENCE_FIELDS,
+    SOURCE_FIELDS,
+    SOURCES,
+    TEXT,
+    URI,
+    RecordType,
+    partial_iso,
+)
+from partners.text import render_markdown
+
+from .models import Milestone
+
+
+class MilestoneRecord(RecordType):
+    name, plural, title = "milestone", "milestones", "Milestone"
+    model = Milestone
+    html_url_name = "timeline:milestone-detail"
+    relations = {
+        "partners": REFERENCE_FIELDS,
+        "areas": REFERENCE_FIELDS,
+        "sources": SOURCE_FIELDS,
+    }
+    properties = {
+        "slug": TEXT,
+        "title": TEXT,
+        "date": PARTIAL_DATE,
+        "date_precision": PRECISION,
+        "summary": MARKDOWN,
+        "is_key": {"type": "boolean"},
+        "partners": REFERENCE,
+        "areas": REFERENCE,
+        "sources": SOURCES,
+        "html_url": URI,
+        "api_url": URI,
+        "published_at": DATETIME,
+        "updated_at": DATETIME,
+    }
+    csv_columns = [column for column in properties if column != "api_url"]
+
+    @classmethod
+    def queryset(cls):
+        return Milestone.objects.public()
+
+    def record(self, obj, related):
+        return {
+            "slug": obj.slug,
+            "title": obj.title,
+            "date": partial_iso(obj.date, obj.date_precision),
+            "date_precision": obj.date_precision,
+            "summary": obj.summary,
+            "is_key": obj.is_key,
+            "partners": related["partners"],
+            "areas": related["areas"],
+            "sources": related["sources"],
+            "html_url": self.html_url(obj),
+            "api_url": self.api_url(obj),
+            "published_at": obj.publish_at,
+            "updated_at": obj.updated_at,
+        }
+
+    def feed_item(self, obj, related):
+        return {
+            **super().feed_item(obj, related),
+            "title": obj.title,
+            # A milestone's summary is Markdown: the sanitising renderer makes it HTML.
+            "description": render_markdown(obj.summary),
+        }
+
+    def event(self, obj, related):
+        when = (obj.date, obj.date_precision)
+        return self.all_day_event(obj, related, obj.title, obj.summary, when, when)
