@@ -1,5 +1,6 @@
 import logging
 import uuid
+from collections import Counter
 
 from django.core.cache import cache
 from django.db import connection
@@ -9,6 +10,8 @@ from django.views.generic import TemplateView
 
 from partners.models import Activity, CooperationArea, Partner, Source
 from timeline.models import Milestone
+
+from .search import KINDS, SearchForm, search
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,38 @@ class HomeView(TemplateView):
 
 class AboutView(TemplateView):
     template_name = "about.html"
+
+
+class SearchView(TemplateView):
+    """Ranked search over the whole site; a bad query is a 400 with the reason."""
+
+    template_name = "search.html"
+
+    def get(self, request, *args, **kwargs):
+        form = SearchForm(request.GET or None)
+        hits, status = [], 200
+        if form.is_bound:
+            if form.is_valid():
+                hits = search(form.cleaned_data["q"])
+            else:
+                status = 400
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        kind = data.get("kind", "")
+        found = Counter(hit.kind for hit in hits)
+        context = self.get_context_data(
+            form=form,
+            query=data.get("q", ""),
+            words=form.words() if data else [],
+            hits=[hit for hit in hits if hit.kind == kind] if kind else hits,
+            total=len(hits),
+            kind=kind,
+            kinds=[
+                (key, spec.plural, found[key])
+                for key, spec in KINDS.items()
+                if found[key]
+            ],
+        )
+        return self.render_to_response(context, status=status)
 
 
 @never_cache

@@ -1,5 +1,11 @@
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 import django_filters
 from django import forms
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Activity, CooperationArea, Partner
@@ -23,7 +29,95 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class PartnerAreaFilterSet(django_filters.FilterSet):
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int | None
+    selected: bool
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    remove_query: str
+
+
+class StateInURLFilterSet(django_filters.FilterSet):
+    """A FilterSet whose state is its query string: canonical, and one value at a time
+    removable."""
+
+    # Parameters that order or shape the result rather than narrow it: no tag.
+    NOT_FILTERS = {"sort"}
+
+    def params(self):
+        """The valid filter values as (name, value) pairs, in a stable order."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        pairs = []
+        for name, field in self.form.fields.items():
+            value = self.form.cleaned_data.get(name)
+            if value in (None, False, "", [], ()):
+                continue
+            if isinstance(value, list | tuple) or hasattr(value, "model"):
+                values = list(value)  # several choices, or a queryset of objects
+            else:
+                values = [value]
+            keys = sorted({self._key(field, item) for item in values})
+            pairs.extend((name, key) for key in keys)
+        return pairs
+
+    @staticmethod
+    def _key(field, item):
+        to_field = getattr(field, "to_field_name", None)
+        return str(getattr(item, to_field) if to_field else item)
+
+    def facets(self):
+        """Filters shown as lists of options with counts: {name: [FacetOption]}."""
+        return {}
+
+    def selected(self):
+        """The chosen values of each filter, as sets of URL values."""
+        chosen = {}
+        for name, key in self.params():
+            chosen.setdefault(name, set()).add(key)
+        return chosen
+
+    def canonical_query(self, page=None):
+        pairs = self.params()
+        if page and page > 1:
+            pairs.append(("page", page))
+        return urlencode(pairs)
+
+    def active_filters(self):
+        """One removable tag per value: its label and the query string without it."""
+        pairs = self.params()
+        tags = []
+        for index, (name, key) in enumerate(pairs):
+            if name in self.NOT_FILTERS:
+                continue
+            rest = pairs[:index] + pairs[index + 1 :]
+            tags.append(ActiveFilter(self._describe(name, key), urlencode(rest)))
+        return tags
+
+    def _describe(self, name, key):
+        field = self.form.fields[name]
+        if isinstance(field, forms.NullBooleanField):
+            return str(field.label)
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            # The chosen objects are already loaded: no query for their labels.
+            labels = {
+                self._key(field, item): str(item)
+                for item in self.form.cleaned_data[name]
+            }
+        else:
+            labels = {
+                str(value): label for value, label in getattr(field, "choices", [])
+            }
+        return f"{field.label}: {labels.get(key, key)}"
+
+
+class PartnerAreaFilterSet(StateInURLFilterSet):
     """Partner and area facets, shared by activities and milestones."""
 
     partner = django_filters.ModelMultipleChoiceFilter(
@@ -51,6 +145,43 @@ class ActivityFilterForm(forms.Form):
         return data
 
 
+def without(filterset, skip, queryset=None):
+    """The filterset's base queryset (or another model's, with the same related
+    fields) filtered by every valid value except `skip`'s."""
+    if queryset is None:
+        queryset = filterset.queryset
+    if filterset.is_bound and filterset.is_valid():
+        for name, value in filterset.form.cleaned_data.items():
+            if name != skip:
+                queryset = filterset.filters[name].filter(queryset, value)
+    return queryset
+
+
+def linked_count(records, field_name):
+    """A subquery for annotations: how many of `records` link to the outer row
+    through their many-to-many `field_name`. Counting link rows avoids joining two
+    many-to-many relations at once, whose rows would multiply."""
+    field = records.model._meta.get_field(field_name)
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    links = (
+        field.remote_field.through.objects.filter(
+            **{target: OuterRef("pk"), f"{source}__in": records.values("pk")}
+        )
+        .order_by()
+        .values(target)
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    return Coalesce(Subquery(links), 0)
+
+
+SORTS = {
+    "newest": (_("Newest first"), ["-start_date", "title"]),
+    "oldest": (_("Oldest first"), ["start_date", "title"]),
+    "title": (_("Title, A to Z"), ["title", "-start_date"]),
+}
+
+
 class ActivityFilter(PartnerAreaFilterSet):
     q = django_filters.CharFilter(
         method="search",
@@ -69,11 +200,89 @@ class ActivityFilter(PartnerAreaFilterSet):
     year_to = YearFilter(
         field_name="start_date", lookup_expr="year__lte", label=_("To year")
     )
+    sort = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _order) in SORTS.items()],
+        method="sort_by",
+        label=_("Sort by"),
+        empty_label=None,
+        widget=forms.Select,
+    )
+
+    # Several values in a facet match any of them; facets combine with AND.
+    FACETS = ["partner", "area", "kind"]
 
     class Meta:
         model = Activity
         form = ActivityFilterForm
-        fields = ["q", "partner", "area", "kind", "year_from", "year_to"]
+        fields = ["q", "partner", "area", "kind", "year_from", "year_to", "sort"]
 
     def search(self, queryset, name, value):
         return queryset.search(value)
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*SORTS[value][1])
+
+    def params(self):
+        # Newest first is the default order, so it needs no parameter of its own.
+        return [pair for pair in super().params() if pair != ("sort", "newest")]
+
+    def facets(self):
+        """Each facet's options with a count: how many activities match the other
+        facets and this option. Three queries, however many options."""
+        chosen = self.selected()
+
+        def options(name, rows):
+            return [
+                FacetOption(key, label, count, key in chosen.get(name, ()))
+                for key, label, count in rows
+            ]
+
+        def counted(model, name, field_name):
+            rows = model.annotate(count=linked_count(without(self, name), field_name))
+            return [(row.slug, row.name, row.count) for row in rows]
+
+        kinds = dict(
+            without(self, "kind")
+            .order_by()
+            .values_list("kind")
+            .annotate(count=Count("pk", distinct=True))
+        )
+        return {
+            "partner": options(
+                "partner", counted(Partner.objects.public(), "partner", "partners")
+            ),
+            "area": options(
+                "area", counted(CooperationArea.objects.all(), "area", "areas")
+            ),
+            "kind": options(
+                "kind",
+                [(k, label, kinds.get(k, 0)) for k, label in Activity.Kind.choices],
+            ),
+        }
+
+    def summary(self, count):
+        """The result in one sentence: '3 courses in Maritime security with Qatar or
+        Kuwait, 2015 to 2024'."""
+        if self.is_bound and not self.is_valid():
+            return ""
+        data = self.form.cleaned_data if self.is_bound else {}
+        kinds = [Activity.Kind(kind).label.lower() for kind in data.get("kind") or []]
+        noun = _("activity") if count == 1 else _("activities")
+        parts = [f"{count} {noun}"]
+        if kinds:
+            parts.append(format_lazy(_("of type {}"), _(" or ").join(kinds)))
+        if data.get("area"):
+            parts.append(_("in ") + _(" or ").join(a.name for a in data["area"]))
+        if data.get("partner"):
+            parts.append(_("with ") + _(" or ").join(p.name for p in data["partner"]))
+        if data.get("q"):
+            parts.append(format_lazy(_("matching “{}”"), data["q"]))
+        sentence = " ".join(str(part) for part in parts)
+        start, end = data.get("year_from"), data.get("year_to")
+        if start and end:
+            sentence += f", {start} to {end}" if start != end else f", {start}"
+        elif start:
+            sentence += f", {start} onwards"
+        elif end:
+            sentence += f", up to {end}"
+        return sentence

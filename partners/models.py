@@ -126,10 +126,13 @@ class Publishable(models.Model):
 
 
 class ActivityCountQuerySet(models.QuerySet):
-    def with_activity_counts(self):
+    def with_activity_counts(self, activities=None):
+        """Count public activities, or only those in the given activity queryset."""
+        if activities is None:
+            activities = Activity.objects.public()
         return self.annotate(
             activity_count=Count(
-                "activities", filter=Q(activities__in=Activity.objects.public())
+                "activities", filter=Q(activities__in=activities.values("pk"))
             )
         )
 
@@ -248,6 +251,10 @@ class Partner(Publishable):
     @property
     def joined_display(self):
         return dates.display(self.joined, self.joined_precision)
+
+    @property
+    def joined_iso(self):
+        return dates.iso(self.joined, self.joined_precision)
 
 
 class ActivityQuerySet(PublishableQuerySet):

@@ -14,12 +14,26 @@ RELATED_LIMIT = 10
 
 
 class FilteredListView(FilterView):
-    """A FilterView that answers 400 to invalid filter input and cites its sources."""
+    """A FilterView that answers 400 to invalid filter input, cites its sources, names
+    one canonical address per filter state and lists the active filters as tags."""
+
+    count_noun = "activity,activities"  # what a facet count counts, for pluralize
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sources"] = Source.objects.cited_by(context["object_list"])
+        context["sources"] = self.cited_sources(context["object_list"])
+        page = context.get("page_obj")
+        query = self.filterset.canonical_query(page.number if page else None)
+        context["canonical_url"] = self.request.build_absolute_uri(
+            self.request.path + (f"?{query}" if query else "")
+        )
+        context["active_filters"] = self.filterset.active_filters()
+        context["facets"] = self.filterset.facets()
+        context["count_noun"] = self.count_noun
         return context
+
+    def cited_sources(self, object_list):
+        return Source.objects.cited_by(object_list)
 
     def render_to_response(self, context, **response_kwargs):
         if self.filterset.is_bound and not self.filterset.is_valid():
@@ -70,8 +84,12 @@ class PartnerDetailView(PreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         activities = Activity.objects.public().filter(partners=self.object)
         milestones = self.object.milestones.public().for_listing()
+        latest = list(activities.for_listing()[:RELATED_LIMIT])
+        by_area = CooperationArea.objects.with_activity_counts(activities)
         return super().get_context_data(
-            activities=activities.for_listing()[:RELATED_LIMIT],
+            activities=latest,
+            latest_activity=latest[0] if latest else None,
+            areas=by_area.filter(activity_count__gt=0),
             activity_count=activities.count(),
             milestones=milestones.order_by("-date")[:RELATED_LIMIT],
             milestone_count=milestones.count(),
@@ -113,6 +131,12 @@ class ActivityListView(ExportMixin, FilteredListView):
 
     def get_queryset(self):
         return Activity.objects.public().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        count = context["paginator"].count if context["paginator"] else 0
+        context["summary"] = self.filterset.summary(count)
+        return context
 
 
 class ActivityDetailView(PreviewMixin, DetailView):

@@ -151,3 +151,9 @@ def empty_cache():
 @pytest.fixture
 def page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def uncached_pages(settings):
+    # For tests that read a view's context, and ask for the same address twice.
+    settings.PAGE_CACHE_SECONDS = 0

@@ -134,8 +134,8 @@ def test_timeline_is_chronological_and_grouped_by_year(client):
     make_milestone(title="Later", date=datetime.date(2017, 1, 24))
     make_milestone(title="Earlier", date=datetime.date(2004, 6, 28))
     html = client.get("/timeline/").content.decode()
-    assert html.index("year-2004") < html.index("Earlier") < html.index("year-2017")
-    assert html.index("year-2017") < html.index("Later")
+    assert html.index('id="year-2004"') < html.index("Earlier")
+    assert html.index("Earlier") < html.index('id="year-2017"') < html.index("Later")
 
 
 def test_timeline_filters_by_partner_and_area(client, world):
@@ -143,8 +143,8 @@ def test_timeline_filters_by_partner_and_area(client, world):
     response = client.get(
         "/timeline/", {"partner": "kuwait", "area": "political-dialogue"}
     )
-    titles = [m.title for m in response.context["milestones"]]
-    assert titles == ["NATO-ICI Regional Centre opens"]
+    titles = [entry.title for entry in response.context["entries"]]
+    assert titles == ["NATO-ICI Regional Centre opens", "Lessons Learned course"]
 
 
 @pytest.mark.parametrize(
@@ -227,7 +227,9 @@ def test_page_queries_do_not_grow_with_rows(
     _add_rows(world, 30)
     with django_assert_max_num_queries(few):
         client.get(url)
-    assert few <= 11  # including one for the dataset version in the footer
+    # Including one for the dataset version in the footer; the partner profile has
+    # its key facts too.
+    assert few <= 13
 
 
 def test_activity_detail_queries_are_bounded(
@@ -273,3 +275,14 @@ def test_server_error_page_is_friendly(client, world, monkeypatch):
     assert response.status_code == 500
     assert "Sorry, something went wrong" in response.content.decode()
     assert "boom" not in response.content.decode()
+
+
+def test_home_queries_do_not_grow_with_key_milestones(
+    client, world, django_assert_max_num_queries
+):
+    make_milestone(partners=[world["kuwait"]], is_key=True)
+    few = _page_queries(client, "/")
+    for _ in range(10):
+        make_milestone(partners=[world["kuwait"], world["oman"]], is_key=True)
+    with django_assert_max_num_queries(few):
+        client.get("/")

@@ -5,6 +5,6 @@ from . import views
 app_name = "timeline"
 
 urlpatterns = [
-    path("", views.MilestoneListView.as_view(), name="milestone-list"),
+    path("", views.TimelineView.as_view(), name="milestone-list"),
     path("<slug:slug>/", views.MilestoneDetailView.as_view(), name="milestone-detail"),
 ]

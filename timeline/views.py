@@ -1,24 +1,42 @@
 from django.views.generic import DetailView
 
 from partners.exports import ExportMixin
+from partners.models import Activity, Source
 from partners.views import FilteredListView, PreviewMixin
 
+from .entries import merged
 from .filters import MilestoneFilter
 from .models import Milestone
 from .records import MilestoneRecord
 
 
-class MilestoneListView(ExportMixin, FilteredListView):
+class TimelineView(ExportMixin, FilteredListView):
+    """Milestones and activities merged into one list, grouped by year."""
+
     record_type = MilestoneRecord
     export_title = "Timeline"
     formats = (*ExportMixin.formats, "ics")
     filterset_class = MilestoneFilter
-    paginate_by = 100
-    context_object_name = "milestones"
+    paginate_by = 150
+    context_object_name = "entries"
+    count_noun = "entry,entries"
     template_name = "timeline/milestone_list.html"
 
     def get_queryset(self):
         return Milestone.objects.public().for_listing()
+
+    def get_context_data(self, **kwargs):
+        self.activities = Activity.objects.none()
+        invalid = self.filterset.is_bound and not self.filterset.is_valid()
+        if self.filterset.with_activities and not invalid:
+            self.activities = self.filterset.filter_other(Activity.objects.public())
+        kwargs["object_list"] = merged(self.object_list, self.activities.for_listing())
+        # The milestones alone, as the page's exports and feed list them.
+        return super().get_context_data(milestones=self.object_list, **kwargs)
+
+    def cited_sources(self, object_list):
+        # Sources behind every record on the timeline, not just this page's.
+        return Source.objects.cited_by(self.object_list, self.activities)
 
 
 class MilestoneDetailView(PreviewMixin, DetailView):

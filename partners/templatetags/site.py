@@ -20,6 +20,15 @@ def nav_link(context, url_name, label):
 
 
 @register.filter
+def lookup(mapping, key):
+    """mapping[key] in a template, or None: `facets|lookup:field.name`."""
+    try:
+        return mapping[key]
+    except (KeyError, TypeError):
+        return None
+
+
+@register.filter
 def markdown(text):
     """Editor Markdown as sanitised HTML; the only way editor text reaches a page."""
     return render_markdown(text)

@@ -1,0 +1,272 @@
+"""Real-browser tests: Debian's Chromium driven by Playwright against live_server.
+
+They walk the site as a reader would (mouse and keyboard), check every page type
+with axe-core at a phone width and a desktop width, and save screenshots of each
+to test-artifacts/screenshots/. Any console error or failed request fails a test.
+"""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from partners.views import ActivityListView
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+WIDTHS = {"phone": 375, "desktop": 1280}
+FIXTURES = ["sources", "areas", "partners", "activities", "milestones"]
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian chromium")
+    pytest.skip(
+        "Debian's chromium is not installed (apt-get install chromium; .ci/run "
+        "does it)",
+        allow_module_level=True,
+    )
+
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop in the test thread, and Django refuses
+    # database access from such a thread unless told it is safe, as it is here. Only
+    # for this module: elsewhere (manage.py check --deploy) the variable is an error.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def content(transactional_db):
+    call_command("loaddata", *FIXTURES, verbosity=0)
+
+
+@pytest.fixture
+def open_page(browser, live_server, content):
+    """A function that opens a new tab at a width; the tab must log no console
+    error and no failed request."""
+    problems, contexts = [], []
+
+    def open_page(path="/", width=WIDTHS["desktop"], javascript=True):
+        context = browser.new_context(
+            viewport={"width": width, "height": 800}, java_script_enabled=javascript
+        )
+        contexts.append(context)
+        page = context.new_page()
+        # Addresses a test visits on purpose for their error page.
+        page.expected_errors = set()
+
+        def on_console(message):
+            url = message.location.get("url", "")
+            if message.type == "error" and url not in page.expected_errors:
+                problems.append(f"console: {message.text} ({url})")
+
+        def on_response(response):
+            if response.status >= 400 and response.url not in page.expected_errors:
+                problems.append(f"{response.status}: {response.url}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on("requestfailed", lambda request: problems.append(request.url))
+        page.on("response", on_response)
+        page.set_default_timeout(10_000)
+        page.base_url = live_server.url
+        page.goto(live_server.url + path)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert problems == []
+
+
+def test_home_to_partner_to_activity(open_page):
+    page = open_page("/")
+    expect(page.locator("h1")).to_have_text("NATO's Istanbul Cooperation Initiative")
+    page.locator(".partner-list").get_by_role("link", name="Kuwait").click()
+    expect(page.locator("h1")).to_have_text("Kuwait")
+    facts = page.locator(".key-facts")
+    expect(facts).to_contain_text("Latest activity")
+    expect(facts).to_contain_text("By area")
+    first = page.locator("#activities-heading ~ ul.cards .card__title a").first
+    title = first.inner_text()
+    first.click()
+    expect(page.locator("h1")).to_have_text(title)
+    expect(page.locator(".breadcrumbs")).to_contain_text("Activities")
+    expect(page.locator(".key-facts")).to_contain_text("Kuwait")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_filters_survive_removing_a_tag_and_paging(open_page, monkeypatch, javascript):
+    # Small pages so that a narrow result still has a second page.
+    monkeypatch.setattr(ActivityListView, "paginate_by", 2)
+    page = open_page("/activities/", javascript=javascript)
+    filters = page.get_by_role("form", name="Filter")
+    filters.get_by_role("checkbox", name="Kuwait").check()
+    filters.get_by_role("checkbox", name="Bahrain").check()
+    filters.get_by_role(
+        "checkbox", name="Maritime security and counterterrorism"
+    ).check()
+    filters.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/activities/?*")
+    summary = page.locator(".result-count")
+    expect(summary).to_contain_text("Maritime security and counterterrorism")
+    expect(summary).to_contain_text("Bahrain or Kuwait")
+
+    page.get_by_role("link", name="Remove filter Partner: Bahrain").click()
+    expect(summary).to_contain_text("with Kuwait")
+    expect(summary).not_to_contain_text("Bahrain")
+    assert "partner=bahrain" not in page.url
+
+    page.get_by_role("link", name="Next page").click()
+    page.wait_for_url("**page=2*")
+    assert "partner=kuwait" in page.url and "area=maritime-security" in page.url
+    expect(filters.get_by_role("checkbox", name="Kuwait")).to_be_checked()
+    expect(filters.get_by_role("checkbox", name="Bahrain")).not_to_be_checked()
+    expect(
+        filters.get_by_role("checkbox", name="Maritime security and counterterrorism")
+    ).to_be_checked()
+    expect(page.locator(".pagination [aria-current=page]")).to_contain_text("2")
+    canonical = page.locator("link[rel=canonical]").get_attribute("href")
+    assert (
+        canonical.endswith(
+            "/activities/?partner=kuwait&area=maritime-security-counterterrorism&page=2"
+        )
+        or "page=2" in canonical
+    )
+
+
+def test_search_from_the_header(open_page):
+    page = open_page("/partners/")
+    search = page.get_by_role("search", name="Site").get_by_role("searchbox")
+    search.fill("regional centre")
+    search.press("Enter")
+    page.wait_for_url("**/search/?q=regional+centre")
+    expect(page.locator(".result-count")).to_contain_text("for “regional centre”")
+    expect(page.locator(".hit mark").first).to_be_visible()
+    page.locator(".hit__title a").first.click()
+    expect(page.locator("h1")).to_contain_text(re.compile("regional centre", re.I))
+
+
+def focused(page):
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const style = getComputedStyle(el);
+            return {
+                tag: el.tagName.toLowerCase(),
+                text: (el.innerText || el.value || '').trim().slice(0, 60),
+                name: el.name || '',
+                inFilters: !!el.closest('.filters'),
+                inResults: !!el.closest('.results .cards'),
+                outline: style.outlineStyle !== 'none' && style.outlineWidth !== '0px',
+                shadow: style.boxShadow !== 'none',
+                background: style.backgroundColor,
+            };
+        }"""
+    )
+
+
+def tab_until(page, wanted, limit=80):
+    """Press Tab until `wanted(focus)` holds; every stop must show its focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        assert now["shadow"] or now["outline"], f"no visible focus on {now}"
+        if wanted(now):
+            return now
+    raise AssertionError(f"Tab never reached it in {limit} presses")
+
+
+def test_keyboard_alone_filters_and_reaches_results_with_visible_focus(open_page):
+    page = open_page("/activities/")
+    page.keyboard.press("Tab")
+    skip = focused(page)
+    assert skip["text"] == "Skip to main content"
+    assert skip["shadow"] or skip["outline"]
+    page.keyboard.press("Enter")
+    tab_until(page, lambda f: f["inFilters"] and f["name"] == "partner")
+    page.keyboard.press("Space")
+    tab_until(page, lambda f: f["text"] == "Apply filters")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**partner=*")
+    expect(page.locator(".active-filters")).to_contain_text("Partner:")
+    page.keyboard.press("Tab")  # focus starts again at the top of the new page
+    tab_until(page, lambda f: f["inResults"])
+
+
+PAGE_TYPES = {
+    "home": "/",
+    "partner-list": "/partners/",
+    "partner-detail": "/partners/qatar/",
+    "area-list": "/areas/",
+    "area-detail": "/areas/maritime-security/",
+    "activity-list": "/activities/?partner=kuwait&partner=qatar",
+    "activity-detail": None,  # the first activity in the list
+    "timeline": "/timeline/",
+    "milestone-detail": None,  # the first milestone on the timeline
+    "sources": "/sources/",
+    "search": "/search/?q=maritime+security",
+    "about": "/about/",
+    "not-found": "/no-such-page/",
+}
+STATUS = {"not-found": 404}
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_every_page_type_passes_axe_and_is_captured(open_page, width):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    axe = Axe()
+    report = {}
+    page = open_page("/activities/", width)
+    paths = dict(PAGE_TYPES)
+    paths["activity-detail"] = page.locator(".card__title a").first.get_attribute(
+        "href"
+    )
+    page.goto(page.base_url + "/timeline/")
+    paths["milestone-detail"] = page.locator(
+        ".entry--milestone .entry__title a"
+    ).first.get_attribute("href")
+    for name, path in paths.items():
+        if name in STATUS:
+            page.expected_errors.add(page.base_url + path)
+        response = page.goto(page.base_url + path)
+        assert response.status == STATUS.get(name, 200), path
+        page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+        # The page fits the width: nothing forces a horizontal scroll.
+        assert page.evaluate(
+            "document.documentElement.scrollWidth <= window.innerWidth"
+        ), f"{path} is wider than {width} px"
+        violations = axe.run(page).response["violations"]
+        report[name] = [
+            {"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"])}
+            for v in violations
+        ]
+    ARTIFACTS.joinpath(f"axe-{width}.json").write_text(json.dumps(report, indent=2))
+    serious = {
+        name: [v for v in found if v["impact"] in ("serious", "critical")]
+        for name, found in report.items()
+    }
+    assert {name: found for name, found in serious.items() if found} == {}
+    # On paper, a profile and a list lose the header, filters and pagination.
+    page.emulate_media(media="print")
+    page.goto(page.base_url + "/activities/?partner=qatar")
+    expect(page.locator(".filters")).to_be_hidden()
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".card").first).to_be_visible()
+    page.emulate_media(media="screen")
