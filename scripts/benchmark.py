@@ -253,7 +253,11 @@ def report(args, pages, rounds, names):
     rows = [("static file (every measurement)", statics, [1.0] * len(statics))]
     for path in pages:
         pairs = [measured[path] for measured in rounds]
-        ratios = [page["rps"] / static["rps"] for static, page in pairs]
+        # A static run that wrk could not measure (0 req/s) gives no ratio.
+        ratios = [
+            page["rps"] / static["rps"] if static["rps"] else float("nan")
+            for static, page in pairs
+        ]
         rows.append((names[path], [page for _, page in pairs], ratios))
     for name, results, ratios in rows:
         errors = sum(r["errors"] + r["timeouts"] for r in results)
