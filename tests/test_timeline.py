@@ -139,3 +139,22 @@ def test_facet_counts_add_milestones_and_activities(client, history):
     html = client.get("/timeline/").content.decode()
     assert 'Qatar <span class="facet__count">2<' in html
     assert '2<span class="visually-hidden"> entries' in html
+
+
+def test_pages_of_the_timeline_follow_on_in_order_without_loading_everything(
+    client, django_assert_max_num_queries
+):
+    for day in range(1, 61):
+        make_activity(
+            title=f"Activity {day:02d}",
+            start_date=datetime.date(2020, 1, 1) + datetime.timedelta(days=day),
+        )
+    make_milestone(title="Milestone first", date=datetime.date(2019, 1, 1))
+    with django_assert_max_num_queries(14):
+        first = client.get("/timeline/").context["entries"]
+    second = client.get("/timeline/", {"page": 2}).context["entries"]
+    titles = [entry.title for entry in first] + [entry.title for entry in second]
+    assert len(first) == 50 and len(second) == 11
+    assert titles == ["Milestone first"] + [
+        f"Activity {day:02d}" for day in range(1, 61)
+    ]

@@ -6,7 +6,14 @@ title, date and precision from the milestone or activity it stands for.
 
 from dataclasses import dataclass
 
+from django.db.models import F, IntegerField, Value
 from django.utils.translation import gettext_lazy as _
+
+from partners.models import Activity
+
+from .models import Milestone
+
+MILESTONE, ACTIVITY = 0, 1
 
 
 @dataclass(frozen=True)
@@ -69,8 +76,48 @@ def activity_entry(activity):
     )
 
 
-def merged(milestones, activities):
-    """Oldest first; on the same day a milestone comes before an activity."""
-    entries = [milestone_entry(m) for m in milestones]
-    entries += [activity_entry(a) for a in activities]
-    return sorted(entries, key=lambda e: (e.date, e.kind != "milestone", e.title))
+def timeline_keys(milestones, activities):
+    """(date, kind, title, pk) of every entry in timeline order, as one query.
+
+    Oldest first; on the same day a milestone comes before an activity. The database
+    sorts and pages the union, so a page never loads every record.
+    """
+
+    def keys(queryset, date_field, kind):
+        return (
+            queryset.order_by()
+            .prefetch_related(None)
+            .annotate(
+                d=F(date_field),
+                k=Value(kind, output_field=IntegerField()),
+                t=F("title"),
+                i=F("pk"),
+            )
+            .values_list("d", "k", "t", "i")
+        )
+
+    return (
+        keys(milestones, "date", MILESTONE)
+        .union(keys(activities, "start_date", ACTIVITY), all=True)
+        .order_by("d", "k", "t")
+    )
+
+
+def split_keys(keys):
+    milestone_pks = [pk for _, kind, _, pk in keys if kind == MILESTONE]
+    activity_pks = [pk for _, kind, _, pk in keys if kind == ACTIVITY]
+    return milestone_pks, activity_pks
+
+
+def entries_for(keys):
+    """The entries for one page of keys, in their order, in a constant few queries."""
+    milestone_pks, activity_pks = split_keys(keys)
+    milestones = Milestone.objects.public().for_listing().in_bulk(milestone_pks)
+    activities = Activity.objects.public().for_listing().in_bulk(activity_pks)
+    return [
+        milestone_entry(milestones[pk])
+        if kind == MILESTONE
+        else activity_entry(activities[pk])
+        for _, kind, _, pk in keys
+        if pk in (milestones if kind == MILESTONE else activities)
+    ]

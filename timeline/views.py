@@ -4,7 +4,7 @@ from partners.exports import ExportMixin
 from partners.models import Activity, Source
 from partners.views import FilteredListView, PreviewMixin
 
-from .entries import merged
+from .entries import entries_for, split_keys, timeline_keys
 from .filters import MilestoneFilter
 from .models import Milestone
 from .records import MilestoneRecord
@@ -31,13 +31,18 @@ class TimelineView(ExportMixin, FilteredListView):
         invalid = self.filterset.is_bound and not self.filterset.is_valid()
         if self.filterset.with_activities and not invalid:
             self.activities = self.filterset.filter_other(Activity.objects.public())
-        kwargs["object_list"] = merged(self.object_list, self.activities.for_listing())
+        kwargs["object_list"] = timeline_keys(self.object_list, self.activities)
         # The milestones alone, as the page's exports and feed list them.
-        return super().get_context_data(milestones=self.object_list, **kwargs)
+        context = super().get_context_data(milestones=self.object_list, **kwargs)
+        context["entries"] = entries_for(context["entries"])
+        return context
 
-    def cited_sources(self, object_list):
-        # Sources behind every record on the timeline, not just this page's.
-        return Source.objects.cited_by(self.object_list, self.activities)
+    def cited_sources(self, keys):
+        milestone_pks, activity_pks = split_keys(keys)
+        return Source.objects.cited_by(
+            Milestone.objects.filter(pk__in=milestone_pks),
+            Activity.objects.filter(pk__in=activity_pks),
+        )
 
 
 class MilestoneDetailView(PreviewMixin, DetailView):
