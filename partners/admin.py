@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion_compare.admin import CompareVersionAdmin
 
+from .exports import Echo
 from .models import Activity, CooperationArea, Partner, Source
 
 admin.site.site_header = _("ICI Reference: editors")
@@ -187,13 +188,6 @@ class PartnerAdmin(PublishableAdmin):
     @admin.display(description=_("joined"), ordering="joined")
     def joined_display(self, partner):
         return partner.joined_display or "—"
-
-
-class Echo:
-    """A file-like object that hands back what csv.writer writes, for streaming."""
-
-    def write(self, value):
-        return value
 
 
 @admin.register(Activity)

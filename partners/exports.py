@@ -93,7 +93,7 @@ def _batched(parts, size=500, joiner=""):
         yield batch
 
 
-class _Echo:
+class Echo:
     """A file-like object for csv.writer that hands each row back instead."""
 
     def write(self, value):
@@ -140,7 +140,7 @@ class Export:
         return JsonResponse(self.meta(), json_dumps_params={"ensure_ascii": False})
 
     def csv(self):
-        writer = csv.writer(_Echo())
+        writer = csv.writer(Echo())
 
         def lines():
             yield writer.writerow(self.records.csv_columns)
