@@ -3,12 +3,17 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Activity, CooperationArea, Partner
+from .models import (
+    Activity,
+    CooperationArea,
+    Partner,
+    link_counts,
+    public_linked_count,
+)
 
 # Years outside this range are typing mistakes, and far-out values would overflow the
 # date arithmetic behind __year lookups.
@@ -117,22 +122,39 @@ class StateInURLFilterSet(django_filters.FilterSet):
         return f"{field.label}: {labels.get(key, key)}"
 
 
+class LinkedFilter(django_filters.ModelMultipleChoiceFilter):
+    """Records linked to any of the chosen objects through the many-to-many
+    `field_name`, found by a subquery on the link table: no join, so no duplicate
+    rows, no DISTINCT, and counts stay plain counts."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        field = queryset.model._meta.get_field(self.field_name)
+        links = field.remote_field.through.objects.filter(
+            **{f"{field.m2m_reverse_field_name()}__in": value}
+        )
+        return queryset.filter(pk__in=links.values(field.m2m_field_name()))
+
+
 class PartnerAreaFilterSet(StateInURLFilterSet):
     """Partner and area facets, shared by activities and milestones."""
 
-    partner = django_filters.ModelMultipleChoiceFilter(
-        field_name="partners__slug",
-        to_field_name="slug",
+    partner = LinkedFilter(
+        field_name="partners",
         queryset=public_partners,
         label=_("Partner"),
-        widget=forms.CheckboxSelectMultiple,
     )
-    area = django_filters.ModelMultipleChoiceFilter(
-        field_name="areas__slug",
-        to_field_name="slug",
+    area = LinkedFilter(
+        field_name="areas",
         queryset=CooperationArea.objects.all(),
         label=_("Cooperation area"),
-        widget=forms.CheckboxSelectMultiple,
     )
 
 
@@ -145,6 +167,13 @@ class ActivityFilterForm(forms.Form):
         return data
 
 
+def narrowed(filterset, skip):
+    """Whether any valid value other than `skip`'s narrows the records."""
+    return any(
+        name not in (skip, *filterset.NOT_FILTERS) for name, _key in filterset.params()
+    )
+
+
 def without(filterset, skip, queryset=None):
     """The filterset's base queryset (or another model's, with the same related
     fields) filtered by every valid value except `skip`'s."""
@@ -155,24 +184,6 @@ def without(filterset, skip, queryset=None):
             if name != skip:
                 queryset = filterset.filters[name].filter(queryset, value)
     return queryset
-
-
-def linked_count(records, field_name):
-    """A subquery for annotations: how many of `records` link to the outer row
-    through their many-to-many `field_name`. Counting link rows avoids joining two
-    many-to-many relations at once, whose rows would multiply."""
-    field = records.model._meta.get_field(field_name)
-    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    links = (
-        field.remote_field.through.objects.filter(
-            **{target: OuterRef("pk"), f"{source}__in": records.values("pk")}
-        )
-        .order_by()
-        .values(target)
-        .annotate(count=Count("*"))
-        .values("count")
-    )
-    return Coalesce(Subquery(links), 0)
 
 
 SORTS = {
@@ -238,14 +249,18 @@ class ActivityFilter(PartnerAreaFilterSet):
             ]
 
         def counted(model, name, field_name):
-            rows = model.annotate(count=linked_count(without(self, name), field_name))
+            rows = model.only("name", "slug")
+            if narrowed(self, name):
+                counts = link_counts(without(self, name), field_name)
+                return [(row.slug, row.name, counts.get(row.pk, 0)) for row in rows]
+            rows = rows.annotate(count=public_linked_count(Activity, field_name))
             return [(row.slug, row.name, row.count) for row in rows]
 
         kinds = dict(
             without(self, "kind")
             .order_by()
             .values_list("kind")
-            .annotate(count=Count("pk", distinct=True))
+            .annotate(count=Count("*"))
         )
         return {
             "partner": options(

@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -76,8 +77,18 @@ class Source(models.Model):
 class PublishableQuerySet(models.QuerySet):
     def public(self):
         """The one rule for what anonymous readers may see."""
+        # "Not after now" rather than "until now": SQLite then walks an index in the
+        # order asked for (newest first, latest edit) instead of sorting every row
+        # the publish_at range selects.
+        return self.filter(state=Publishable.State.PUBLISHED).exclude(
+            publish_at__gt=timezone.now()
+        )
+
+    def hidden(self):
+        """What public() leaves out: drafts, and published items scheduled for later."""
         return self.filter(
-            state=Publishable.State.PUBLISHED, publish_at__lte=timezone.now()
+            Q(state=Publishable.State.DRAFT)
+            | Q(state=Publishable.State.PUBLISHED, publish_at__gt=timezone.now())
         )
 
     def next_publication(self):
@@ -125,16 +136,54 @@ class Publishable(models.Model):
         return ""
 
 
+def linked_count(records, field_name):
+    """A subquery for annotations: how many of `records` link to the outer row
+    through their many-to-many `field_name`. Counting link rows avoids joining two
+    many-to-many relations at once, whose rows would multiply."""
+    field = records.model._meta.get_field(field_name)
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    links = field.remote_field.through.objects.filter(**{target: OuterRef("pk")})
+    if records.query.has_filters():
+        links = links.filter(**{f"{source}__in": records.values("pk")})
+    links = links.order_by().values(target).annotate(count=Count("*")).values("count")
+    return Coalesce(Subquery(links), 0)
+
+
+def link_counts(records, field_name):
+    """{pk: how many of `records` link to it through their many-to-many `field_name`}
+    in one grouped join over those links. `records` must hold each record once, as
+    public() and the facet filters (subqueries, not joins) do."""
+    rows = records.order_by().values_list(field_name).annotate(count=Count("*"))
+    return {pk: count for pk, count in rows if pk is not None}
+
+
+def public_linked_count(model, field_name):
+    """linked_count() of every public record, counted as all links less those of
+    hidden records: an index count and a few hidden rows, not a join over every
+    public record."""
+    manager = model._default_manager
+    return linked_count(manager.all(), field_name) - linked_count(
+        manager.hidden(), field_name
+    )
+
+
 class ActivityCountQuerySet(models.QuerySet):
-    def with_activity_counts(self, activities=None):
-        """Count public activities, or only those in the given activity queryset."""
-        if activities is None:
-            activities = Activity.objects.public()
+    def with_activity_counts(self):
+        """Annotate how many public activities link to each object."""
         return self.annotate(
-            activity_count=Count(
-                "activities", filter=Q(activities__in=activities.values("pk"))
-            )
+            activity_count=public_linked_count(Activity, self._activity_field())
         )
+
+    def counted_in(self, activities):
+        """These objects, each with how many of `activities` link to it."""
+        counts = link_counts(activities, self._activity_field())
+        objects = list(self)
+        for obj in objects:
+            obj.activity_count = counts.get(obj.pk, 0)
+        return objects
+
+    def _activity_field(self):
+        return {Partner: "partners", CooperationArea: "areas"}[self.model]
 
 
 class CooperationArea(models.Model):
@@ -328,6 +377,14 @@ class Activity(Publishable):
                 name="activity_public_listing",
             ),
             models.Index(fields=["kind", "start_date"]),
+            # Public activities counted by type without reading the table.
+            models.Index(
+                fields=["state", "kind", "publish_at"], name="activity_public_kinds"
+            ),
+            # The latest edit and publication, for the dataset version, and the next
+            # scheduled publication, for the page cache: one index step each.
+            models.Index(fields=["state", "updated_at"], name="activity_changed"),
+            models.Index(fields=["state", "publish_at"], name="activity_publication"),
         ]
 
     def __str__(self):

@@ -79,18 +79,19 @@ class PartnerDetailView(PreviewMixin, DetailView):
     context_object_name = "partner"
 
     def get_queryset(self):
-        return self.visible(Partner.objects.prefetch_related("sources"))
+        partners = Partner.objects.with_activity_counts().prefetch_related("sources")
+        return self.visible(partners)
 
     def get_context_data(self, **kwargs):
         activities = Activity.objects.public().filter(partners=self.object)
         milestones = self.object.milestones.public().for_listing()
         latest = list(activities.for_listing()[:RELATED_LIMIT])
-        by_area = CooperationArea.objects.with_activity_counts(activities)
+        by_area = CooperationArea.objects.only("name", "slug").counted_in(activities)
         return super().get_context_data(
             activities=latest,
             latest_activity=latest[0] if latest else None,
-            areas=by_area.filter(activity_count__gt=0),
-            activity_count=activities.count(),
+            areas=[area for area in by_area if area.activity_count],
+            activity_count=self.object.activity_count,
             milestones=milestones.order_by("-date")[:RELATED_LIMIT],
             milestone_count=milestones.count(),
             sources=self.object.sources.all(),

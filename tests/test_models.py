@@ -142,12 +142,38 @@ def test_milestones_and_partners_share_the_public_rule():
     assert list(Milestone.objects.public()) == [milestone]
 
 
-def test_activity_counts_ignore_drafts():
+def test_hidden_is_everything_public_leaves_out():
+    make_activity()
+    draft = make_activity(state=Activity.State.DRAFT)
+    scheduled = make_activity(publish_at=timezone.now() + datetime.timedelta(days=1))
+    assert set(Activity.objects.hidden()) == {draft, scheduled}
+    assert set(Activity.objects.hidden()) | set(Activity.objects.public()) == set(
+        Activity.objects.all()
+    )
+
+
+def test_activity_counts_ignore_drafts_and_scheduled_activities():
     partner, area = make_partner(), make_area()
     make_activity(partners=[partner], areas=[area])
     make_activity(partners=[partner], areas=[area], state=Activity.State.DRAFT)
+    make_activity(
+        partners=[partner],
+        areas=[area],
+        publish_at=timezone.now() + datetime.timedelta(days=1),
+    )
     assert Partner.objects.with_activity_counts().get().activity_count == 1
     assert area._meta.model.objects.with_activity_counts().get().activity_count == 1
+
+
+def test_counted_in_counts_only_the_given_activities():
+    partner, other = make_partner(), make_partner()
+    area, empty = make_area(), make_area()
+    make_activity(partners=[partner, other], areas=[area])
+    make_activity(partners=[other], areas=[area])
+    counted = area._meta.model.objects.counted_in(
+        Activity.objects.public().filter(partners=partner)
+    )
+    assert {a: a.activity_count for a in counted} == {area: 1, empty: 0}
 
 
 def test_sources_cited_by_several_querysets_in_one_query(django_assert_num_queries):

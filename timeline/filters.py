@@ -1,14 +1,17 @@
+from collections import Counter
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partners.filters import (
-    FacetOption,
-    PartnerAreaFilterSet,
-    linked_count,
-    without,
+from partners.filters import FacetOption, PartnerAreaFilterSet, narrowed, without
+from partners.models import (
+    Activity,
+    CooperationArea,
+    Partner,
+    link_counts,
+    public_linked_count,
 )
-from partners.models import Activity, CooperationArea, Partner
 
 from .models import Milestone
 
@@ -41,23 +44,24 @@ class MilestoneFilter(PartnerAreaFilterSet):
 
     def facets(self):
         """Each partner and area with how many timeline entries (milestones plus
-        activities) match the other choices and it. Two queries."""
+        activities) match the other choices and it. Two to six queries."""
         chosen = self.selected()
 
         def options(model, name, field_name):
-            milestones = without(self, name)
-            activities = without(self, name, Activity.objects.public())
-            if not self.with_activities:
-                activities = activities.none()
-            rows = model.annotate(
-                count=linked_count(milestones, field_name)
-                + linked_count(activities, field_name)
-            )
+            if narrowed(self, name):
+                counts = Counter(link_counts(without(self, name), field_name))
+                if self.with_activities:
+                    activities = without(self, name, Activity.objects.public())
+                    counts.update(link_counts(activities, field_name))
+                rows = [(row, counts[row.pk]) for row in model]
+            else:
+                count = public_linked_count(Milestone, field_name)
+                if self.with_activities:
+                    count += public_linked_count(Activity, field_name)
+                rows = [(row, row.count) for row in model.annotate(count=count)]
             return [
-                FacetOption(
-                    row.slug, row.name, row.count, row.slug in chosen.get(name, ())
-                )
-                for row in rows
+                FacetOption(row.slug, row.name, count, row.slug in chosen.get(name, ()))
+                for row, count in rows
             ]
 
         return {

@@ -51,7 +51,9 @@ class Milestone(Publishable):
             models.Index(
                 fields=["state", "date", "title", "publish_at"],
                 name="milestone_public_listing",
-            )
+            ),
+            models.Index(fields=["state", "updated_at"], name="milestone_changed"),
+            models.Index(fields=["state", "publish_at"], name="milestone_publication"),
         ]
 
     def __str__(self):
