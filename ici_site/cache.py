@@ -11,7 +11,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -57,12 +57,29 @@ _outages = {}
 _outages_lock = threading.Lock()
 
 
+class ReusedClient(RedisCacheClient):
+    """Django builds a new redis.Redis for every cache call, which costs more than a
+    page-cache hit's round trip; a client is thread-safe, so keep one per pool."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        if index not in self._clients:
+            pool = self._get_connection_pool(write)
+            self._clients[index] = self._client(connection_pool=pool)
+        return self._clients[index]
+
+
 class TolerantRedisCache(RedisCache):
     def __init__(self, server, params):
         # A Redis that stops answering must not hold a request for long.
         options = {"socket_connect_timeout": 1, "socket_timeout": 1}
         options.update(params.get("OPTIONS", {}))
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusedClient
         self._location = ",".join(self._servers)
         with _outages_lock:
             self._outage = _outages.setdefault(self._location, Outage())

@@ -68,11 +68,12 @@ MIDDLEWARE = [
     "ici_site.middleware.RequestSizeLimitMiddleware",
     "ici_site.middleware.SecurityHeadersMiddleware",
     "ici_site.middleware.DatabaseUnavailableMiddleware",
-    "csp.middleware.CSPMiddleware",
     # ETags for every GET, cached or not, so a conditional GET answers 304. The page
-    # cache sits below every per-request header (request id, CSP) and above sessions.
+    # cache sits below every per-request header (request id) and above sessions and
+    # the fixed ones (CSP), which it stores with the page instead of building anew.
     "django.middleware.http.ConditionalGetMiddleware",
     "ici_site.page_cache.PublicPageCacheMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -141,7 +142,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
-USE_I18N = True
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -234,11 +234,13 @@ def test_the_cache_is_used_again_when_redis_comes_back(
     try:
         cache.set("ici-fault-test", "stored")
         assert cache.get("ici-fault-test") == "stored"
+        client = cache._cache.get_client()  # one client serves every call ...
         proxy.stop()
         assert cache.get("ici-fault-test") is None
         assert cache.get("ici-fault-test") is None
         proxy.start()
         assert cache.get("ici-fault-test") == "stored"
+        assert cache._cache.get_client() is client  # ... and reconnects after an outage
         cache.delete("ici-fault-test")
     finally:
         proxy.stop()
