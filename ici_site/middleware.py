@@ -16,18 +16,25 @@ logger = logging.getLogger(__name__)
 SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
-class RequestIdMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
+def assign_request_id(request):
+    """The request's id, from the load balancer or new, set once for its logs."""
+    if not hasattr(request, "id"):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request.id = (
             incoming if SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         )
         # Not reset afterwards: Django logs 4xx/5xx responses after the middleware
         # returns, and the next request on this thread sets its own id anyway.
         request_id.set(request.id)
+    return request.id
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        assign_request_id(request)
         response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response

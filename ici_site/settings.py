@@ -62,17 +62,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached page is stored with every header below but the request id, so
+    # a hit skips the whole stack (static files pass straight through to WhiteNoise).
+    "ici_site.page_cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ici_site.middleware.RequestIdMiddleware",
     "ici_site.middleware.RequestSizeLimitMiddleware",
     "ici_site.middleware.SecurityHeadersMiddleware",
     "ici_site.middleware.DatabaseUnavailableMiddleware",
-    # ETags for every GET, cached or not, so a conditional GET answers 304. The page
-    # cache sits below every per-request header (request id) and above sessions and
-    # the fixed ones (CSP), which it stores with the page instead of building anew.
+    # ETags for every GET, cached or not, so a conditional GET answers 304.
     "django.middleware.http.ConditionalGetMiddleware",
-    "ici_site.page_cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

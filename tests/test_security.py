@@ -57,9 +57,17 @@ def public_urls():
     ]
 
 
-def test_every_response_carries_the_security_headers(client, public_urls):
-    for url in public_urls:
+@pytest.mark.parametrize("cached", [False, True])
+def test_every_response_carries_the_security_headers(
+    client, public_urls, settings, cached
+):
+    # Cached pages are served before any other middleware runs: the stored headers
+    # must be whole, and the request id each request's own.
+    settings.PAGE_CACHE_SECONDS = 600 if cached else 0
+    ids = set()
+    for url in public_urls * 2:
         response = client.get(url)
+        ids.add(response["X-Request-ID"])
         csp = response["Content-Security-Policy"]
         assert "frame-ancestors 'none'" in csp
         assert "script-src 'self'" in csp and "style-src 'self'" in csp
@@ -70,6 +78,7 @@ def test_every_response_carries_the_security_headers(client, public_urls):
         assert response["Cross-Origin-Opener-Policy"] == "same-origin"
         assert "camera=()" in response["Permissions-Policy"]
         assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
+    assert len(ids) == len(public_urls) * 2
 
 
 INLINE = [
