@@ -198,7 +198,9 @@ class ActivityFilter(PartnerAreaFilterSet):
         method="search",
         label=_("Words"),
         max_length=200,
-        help_text=_("Matches title, summary, text and location."),
+        help_text=_(
+            "Every word must start a word in the title, summary, text or location."
+        ),
     )
     kind = django_filters.MultipleChoiceFilter(
         choices=Activity.Kind.choices,

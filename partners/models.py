@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
-from . import dates
+from . import dates, fulltext
 from .dates import DatePrecision
 from .text import MARKDOWN_HELP
 
@@ -316,16 +316,9 @@ class ActivityQuerySet(PublishableQuerySet):
         )
 
     def search(self, text):
-        words = text.split()
-        query = Q()
-        for word in words:
-            query &= (
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(body__icontains=word)
-                | Q(location__icontains=word)
-            )
-        return self.filter(query)
+        """Activities whose title, summary, text or location hold every word (or a
+        word starting with it), found in a full-text index."""
+        return fulltext.matching(self, text)
 
 
 class Activity(Publishable):

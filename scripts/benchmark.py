@@ -98,7 +98,8 @@ print(partner.slug, area.slug, year, activity.slug)
         ),
         ("activity page", f"/activities/{activity}/"),
         ("timeline", "/timeline/"),
-        ("search", "/activities/?q=maritime+course"),
+        # Words the synthetic activities hold: courses in one of 60 cities.
+        ("search", "/activities/?q=course+city+12"),
     ]
 
 
