@@ -1,3 +1,4 @@
+from django.db.models import QuerySet
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -33,7 +34,18 @@ class FilteredListView(FilterView):
         return context
 
     def cited_sources(self, object_list):
+        if isinstance(object_list, QuerySet) and object_list.query.is_sliced:
+            # A page's own records by id (the template reuses them), rather than
+            # the whole filter run again to find its slice.
+            pks = [record.pk for record in object_list]
+            object_list = object_list.model.objects.filter(pk__in=pks)
         return Source.objects.cited_by(object_list)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if (total := self.filterset.total()) is not None:
+            paginator.count = total  # known from the facet counts: no COUNT query
+        return paginator
 
     def render_to_response(self, context, **response_kwargs):
         if self.filterset.is_bound and not self.filterset.is_valid():

@@ -2,9 +2,12 @@
 
 import datetime
 import re
+from urllib.parse import urlencode
 
 import pytest
+from django.http import QueryDict
 
+from partners.filters import ActivityFilter
 from partners.models import Activity, CooperationArea, Partner
 
 from .conftest import make_activity, make_area, make_partner
@@ -44,6 +47,24 @@ def result_count(client, params):
     response = client.get("/activities/", params)
     assert response.status_code == 200
     return response.context["paginator"].count
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"partner": ["qatar", "kuwait"]},
+        {"kind": ["course", "exercise"], "area": "maritime-security"},
+        {"q": "course", "year_to": "2020"},
+        {"partner": "bahrain"},
+    ],
+)
+def test_the_result_count_read_off_the_type_counts_is_the_true_count(
+    client, catalogue, params
+):
+    query = QueryDict(urlencode(params, doseq=True))
+    matching = ActivityFilter(query, queryset=Activity.objects.public()).qs
+    assert result_count(client, params) == matching.count()
 
 
 def facet_counts(client, params):
