@@ -1,9 +1,11 @@
+from functools import lru_cache
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,17 @@ alpha2_validator = RegexValidator(
 alpha3_validator = RegexValidator(
     r"^[A-Z]{3}\Z", _("Use the three capital letters of ISO 3166-1 alpha-3, e.g. KWT.")
 )
+
+
+@lru_cache(maxsize=1024)
+def _reverse_slug(name, slug, prefix, urlconf):
+    return reverse(name, args=[slug])
+
+
+def slug_url(name, slug):
+    """reverse() of a page named by its slug, remembered: a list page links each
+    partner and area many times over, and reversing costs more than the rest."""
+    return _reverse_slug(name, slug, get_script_prefix(), get_urlconf())
 
 
 class SourceQuerySet(models.QuerySet):
@@ -207,7 +220,7 @@ class CooperationArea(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("partners:area-detail", args=[self.slug])
+        return slug_url("partners:area-detail", self.slug)
 
 
 class PartnerQuerySet(PublishableQuerySet, ActivityCountQuerySet):
@@ -268,7 +281,7 @@ class Partner(Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("partners:partner-detail", args=[self.slug])
+        return slug_url("partners:partner-detail", self.slug)
 
     def clean(self):
         if (
