@@ -1,16 +1,20 @@
 import datetime
+import io
 import os
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import ici_site.cache
-from ici_site.page_cache import PublicPageCacheMiddleware
+from ici_site import page_cache
+from ici_site.wsgi import application
 from partners.models import Activity
 
 from .conftest import make_activity, make_area, make_partner, make_source
@@ -230,7 +234,7 @@ def test_anonymous_requests_with_other_cookies_do_not_share_a_stored_page(
 )
 def test_only_responses_safe_to_share_are_stored(headers, shareable):
     response = HttpResponse("page", headers=headers)
-    assert PublicPageCacheMiddleware.is_shareable(response) is shareable
+    assert page_cache.is_shareable(response) is shareable
 
 
 @pytest.mark.skipif(
@@ -261,3 +265,67 @@ def test_pages_cached_before_a_redis_outage_are_not_served_after_it(
         assert "Saved while Redis was down" in html
     finally:
         proxy.stop()
+
+
+def wsgi_get(application, path, **meta):
+    """A GET through a WSGI application, as gunicorn makes it."""
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+        **meta,
+    }
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer.update(status=status, headers=dict(headers))
+
+    # As Django's test client does: the test's transaction must stay open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return answer["status"], answer["headers"], body
+
+
+def django_must_not_run(environ, start_response):
+    raise AssertionError("Django built a request for a cached page")
+
+
+def test_a_cached_page_is_answered_before_django_builds_a_request(
+    kuwait, django_assert_num_queries
+):
+    status, headers, first = wsgi_get(application, "/partners/kuwait/")
+    assert status == "200 OK" and "Kuwait" in first.decode()
+    with django_assert_num_queries(0):
+        status, again, body = wsgi_get(
+            page_cache.ServeCachedPages(django_must_not_run), "/partners/kuwait/"
+        )
+    assert status == "200 OK" and body == first
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "ETag"):
+        assert again[header] == headers[header]
+    assert again["X-Request-ID"] != headers["X-Request-ID"]
+
+
+def test_conditional_and_signed_in_requests_go_on_to_django(kuwait):
+    _, headers, _ = wsgi_get(application, "/partners/kuwait/")
+    status, _, body = wsgi_get(
+        application, "/partners/kuwait/", HTTP_IF_NONE_MATCH=headers["ETag"]
+    )
+    assert status == "304 Not Modified" and body == b""
+    with pytest.raises(AssertionError, match="Django built a request"):
+        wsgi_get(
+            page_cache.ServeCachedPages(django_must_not_run),
+            "/partners/kuwait/",
+            HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}=abc",
+        )
