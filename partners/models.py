@@ -88,13 +88,13 @@ class Source(models.Model):
 
 
 class PublishableQuerySet(models.QuerySet):
-    def public(self):
-        """The one rule for what anonymous readers may see."""
+    def public(self, now=None):
+        """The one rule for what anonymous readers may see (now, or at `now`)."""
         # "Not after now" rather than "until now": SQLite then walks an index in the
         # order asked for (newest first, latest edit) instead of sorting every row
         # the publish_at range selects.
         return self.filter(state=Publishable.State.PUBLISHED).exclude(
-            publish_at__gt=timezone.now()
+            publish_at__gt=now or timezone.now()
         )
 
     def hidden(self):
