@@ -110,6 +110,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Web requests already run several at once on every core: a parallel plan's extra
+    # workers only compete with the other requests (measured: a partner profile at
+    # 100 000 activities, 8 connections, p50 1.2 s with them, 0.63 s without).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c max_parallel_workers_per_gather=0"
+    )
 
 if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {

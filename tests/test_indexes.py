@@ -42,3 +42,10 @@ def test_the_dataset_version_reads_the_latest_change_off_an_index():
             explained = plan(latest_of(model.objects.public(), field))
             assert "TEMP B-TREE FOR ORDER BY" not in explained  # SQLite
             assert "Sort" not in explained  # PostgreSQL
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_postgresql_plans_requests_without_parallel_workers():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
