@@ -12,6 +12,9 @@ from django.db import IntegrityError, transaction
 CONTENT_FIXTURES = ["sources", "areas", "partners", "activities", "milestones"]
 # What a backup holds: every record and relation of the site's content.
 CONTENT_APPS = ["partners", "timeline"]
+# Kept by the database from the content (see partners.tally), never written or read
+# back as content.
+DERIVED_MODELS = ["partners.ActivityTally"]
 
 
 def content_fixture_paths():
@@ -28,6 +31,7 @@ def content_models():
         model
         for label in CONTENT_APPS
         for model in apps.get_app_config(label).get_models()
+        if model._meta.label not in DERIVED_MODELS
     ]
     return list(reversed(models))
 

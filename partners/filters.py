@@ -4,16 +4,17 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import Count
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    LINK_FIELDS,
     Activity,
+    ActivityTally,
     CooperationArea,
     Partner,
-    link_counts,
-    public_linked_count,
+    counts_by,
+    pick,
 )
 
 # Years outside this range are typing mistakes, and far-out values would overflow the
@@ -249,42 +250,65 @@ class ActivityFilter(PartnerAreaFilterSet):
 
     def facets(self):
         """Each facet's options with a count: how many activities match the other
-        facets and this option. Three queries, however many options."""
+        facets and this option. A few small queries, however many options and
+        activities."""
         chosen = self.selected()
 
         def options(name, rows):
+            counts = self.kind_counts if name == "kind" else self.counts(name)
             return [
-                FacetOption(key, label, count, key in chosen.get(name, ()))
-                for key, label, count in rows
+                FacetOption(key, label, counts.get(pk, 0), key in chosen.get(name, ()))
+                for pk, key, label in rows
             ]
 
-        def counted(model, name, field_name):
-            rows = model.only("name", "slug")
-            if narrowed(self, name):
-                counts = link_counts(without(self, name), field_name)
-                return [(row.slug, row.name, counts.get(row.pk, 0)) for row in rows]
-            rows = rows.annotate(count=public_linked_count(Activity, field_name))
-            return [(row.slug, row.name, row.count) for row in rows]
+        def named(rows):
+            return [(row.pk, row.slug, row.name) for row in rows.only("name", "slug")]
 
-        kinds = self.kind_counts
+        kinds = [(kind, kind, label) for kind, label in Activity.Kind.choices]
         return {
-            "partner": options(
-                "partner", counted(Partner.objects.public(), "partner", "partners")
-            ),
-            "area": options(
-                "area", counted(CooperationArea.objects.all(), "area", "areas")
-            ),
-            "kind": options(
-                "kind",
-                [(k, label, kinds.get(k, 0)) for k, label in Activity.Kind.choices],
-            ),
+            "partner": options("partner", named(Partner.objects.public())),
+            "area": options("area", named(CooperationArea.objects.all())),
+            "kind": options("kind", kinds),
         }
+
+    def counts(self, name):
+        """{partner or area pk, or kind: how many public activities match the other
+        filters and it}. From the tally when it can tell, else counted live."""
+        scope = self.tally_scope(skip=name)
+        if scope is None:
+            return counts_by(without(self, name, Activity.objects.public()), name)
+        return pick(self.public_tally, name, **scope)
+
+    @cached_property
+    def public_tally(self):
+        """The tally of public activities in the chosen years, read once for every
+        facet."""
+        data = self.form.cleaned_data if self.is_bound else {}
+        return ActivityTally.objects.public_counts(
+            data.get("year_from"), data.get("year_to")
+        )
+
+    def tally_scope(self, skip):
+        """The filters other than `skip` as ActivityTally.counts() arguments, or None
+        when the tally cannot tell: words, or several partners or areas at once (an
+        activity with two of them would count twice)."""
+        if self.is_bound and not self.is_valid():
+            return None
+        data = self.form.cleaned_data if self.is_bound else {}
+        if data.get("q"):
+            return None
+        scope = {"kinds": [] if skip == "kind" else data.get("kind") or []}
+        for name in LINK_FIELDS:
+            chosen = [] if name == skip else list(data.get(name) or [])
+            if len(chosen) > 1:
+                return None
+            scope[name] = chosen[0].pk if chosen else 0
+        return scope
 
     @cached_property
     def kind_counts(self):
         """{kind: how many activities of that kind match the other filters}."""
-        rows = without(self, "kind").order_by().values_list("kind")
-        return dict(rows.annotate(count=Count("*")))
+        return self.counts("kind")
 
     def total(self):
         # Every activity has one kind, so the chosen kinds' counts (all kinds when

@@ -1,16 +1,17 @@
+from collections import Counter
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
-from . import dates, fulltext
+from . import dates, fulltext, tally
 from .dates import DatePrecision
 from .text import MARKDOWN_HELP
 
@@ -104,6 +105,12 @@ class PublishableQuerySet(models.QuerySet):
             | Q(state=Publishable.State.PUBLISHED, publish_at__gt=timezone.now())
         )
 
+    def scheduled(self):
+        """Published items whose publication moment has not come yet."""
+        return self.filter(
+            state=Publishable.State.PUBLISHED, publish_at__gt=timezone.now()
+        )
+
     def next_publication(self):
         """The moment the next item scheduled for later becomes public, as a values
         query of at most one row, so callers can union several models into one query."""
@@ -162,6 +169,10 @@ def linked_count(records, field_name):
     return Coalesce(Subquery(links), 0)
 
 
+# The many-to-many fields activities are filtered and counted by, by filter name.
+LINK_FIELDS = {"partner": "partners", "area": "areas"}
+
+
 def link_counts(records, field_name):
     """{pk: how many of `records` link to it through their many-to-many `field_name`}
     in one grouped join over those links. `records` must hold each record once, as
@@ -182,18 +193,23 @@ def public_linked_count(model, field_name):
 
 class ActivityCountQuerySet(models.QuerySet):
     def with_activity_counts(self):
-        """Annotate how many public activities link to each object."""
-        return self.annotate(
-            activity_count=public_linked_count(Activity, self._activity_field())
+        """Annotate how many public activities link to each object: the published
+        tally less those scheduled for later."""
+        field = self._activity_field()
+        total = ActivityTally.objects.total_of(
+            {"partners": "partner_key", "areas": "area_key"}[field]
         )
+        scheduled = linked_count(Activity.objects.scheduled(), field)
+        return self.annotate(activity_count=total - scheduled)
 
-    def counted_in(self, activities):
-        """These objects, each with how many of `activities` link to it."""
-        counts = link_counts(activities, self._activity_field())
-        objects = list(self)
-        for obj in objects:
-            obj.activity_count = counts.get(obj.pk, 0)
-        return objects
+    def counted_with(self, partner):
+        """These areas, each with how many public activities it shares with
+        `partner`, read off the tally."""
+        counts = pick(ActivityTally.objects.public_counts(), "area", partner=partner.pk)
+        areas = list(self)
+        for area in areas:
+            area.activity_count = counts.get(area.pk, 0)
+        return areas
 
     def _activity_field(self):
         return {Partner: "partners", CooperationArea: "areas"}[self.model]
@@ -424,3 +440,88 @@ class Activity(Publishable):
         return dates.display_range(
             self.start_date, self.start_precision, self.end_date, self.end_precision
         )
+
+
+class ActivityTallyQuerySet(models.QuerySet):
+    def public_counts(self, year_from=None, year_to=None):
+        """{(partner key, area key, kind): public activities starting in those
+        years}: the published tally less the activities scheduled for later,
+        counted live because a publication date passes without any write."""
+        rows = self.filter(state=Publishable.State.PUBLISHED)
+        hidden = Activity.objects.scheduled()
+        if year_from:
+            rows = rows.filter(year__gte=year_from)
+            hidden = hidden.filter(start_date__year__gte=year_from)
+        if year_to:
+            rows = rows.filter(year__lte=year_to)
+            hidden = hidden.filter(start_date__year__lte=year_to)
+        rows = rows.order_by().values_list("partner_key", "area_key", "kind")
+        counts = Counter({tuple(key): n for *key, n in rows.annotate(Sum("total"))})
+        counts.subtract(tally.counted(hidden))
+        return counts
+
+    def total_of(self, key):
+        """A subquery for annotations: the outer partner's (`key` "partner_key") or
+        area's ("area_key") published activities, scheduled ones included."""
+        other = {"partner_key": "area_key", "area_key": "partner_key"}[key]
+        rows = self.filter(
+            **{key: OuterRef("pk"), other: 0}, state=Publishable.State.PUBLISHED
+        ).order_by()
+        totals = rows.values(key).annotate(n=Sum("total")).values("n")
+        return Coalesce(Subquery(totals), 0)
+
+
+def pick(counts, by, partner=0, area=0, kinds=()):
+    """{partner pk, area pk or kind (`by`): how many of public_counts() `counts`
+    have it, the given partner and area (pks, 0 for any) and one of `kinds` (any
+    when empty)}."""
+    axis = {"partner": 0, "area": 1, "kind": 2}[by]
+    scope = (
+        None if by == "partner" else partner,
+        None if by == "area" else area,
+        set(kinds) or None if by != "kind" else None,
+    )
+    picked = Counter()
+    for key, count in counts.items():
+        if key[axis] == 0 or any(
+            want is not None and (key[i] not in want if i == 2 else key[i] != want)
+            for i, want in enumerate(scope)
+        ):
+            continue
+        picked[key[axis]] += count
+    return picked
+
+
+class ActivityTally(models.Model):
+    """How many activities each partner and area has, by type, start year and
+    state; 0 as a partner or area means any. Kept by database triggers (see
+    partners.tally), so nothing in Python writes it."""
+
+    partner_key = models.PositiveIntegerField()
+    area_key = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10)
+    year = models.SmallIntegerField()
+    state = models.CharField(max_length=9)
+    total = models.IntegerField()
+
+    objects = ActivityTallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner_key", "area_key", "kind", "year", "state"],
+                name="activity_tally_key",
+            )
+        ]
+
+    def __str__(self):
+        keys = (self.partner_key, self.area_key, self.kind, self.year, self.state)
+        return "/".join(str(key) for key in keys)
+
+
+def counts_by(activities, by):
+    """{partner pk, area pk or kind (`by`): how many of `activities` have it}."""
+    if by == "kind":
+        rows = activities.order_by().values_list("kind")
+        return dict(rows.annotate(count=Count("*")))
+    return link_counts(activities, LINK_FIELDS[by])

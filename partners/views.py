@@ -98,7 +98,7 @@ class PartnerDetailView(PreviewMixin, DetailView):
         activities = Activity.objects.public().filter(partners=self.object)
         milestones = self.object.milestones.public().for_listing()
         latest = list(activities.for_listing()[:RELATED_LIMIT])
-        by_area = CooperationArea.objects.only("name", "slug").counted_in(activities)
+        by_area = CooperationArea.objects.only("name", "slug").counted_with(self.object)
         return super().get_context_data(
             activities=latest,
             latest_activity=latest[0] if latest else None,

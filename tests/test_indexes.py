@@ -45,7 +45,9 @@ def test_the_dataset_version_reads_the_latest_change_off_an_index():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
-def test_postgresql_plans_requests_without_parallel_workers():
+def test_postgresql_plans_requests_without_parallel_workers_or_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone() == ("0",)
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

@@ -165,14 +165,13 @@ def test_activity_counts_ignore_drafts_and_scheduled_activities():
     assert area._meta.model.objects.with_activity_counts().get().activity_count == 1
 
 
-def test_counted_in_counts_only_the_given_activities():
+def test_areas_counted_with_a_partner_count_only_its_public_activities():
     partner, other = make_partner(), make_partner()
     area, empty = make_area(), make_area()
     make_activity(partners=[partner, other], areas=[area])
     make_activity(partners=[other], areas=[area])
-    counted = area._meta.model.objects.counted_in(
-        Activity.objects.public().filter(partners=partner)
-    )
+    make_activity(partners=[partner], areas=[area], state=Activity.State.DRAFT)
+    counted = area._meta.model.objects.counted_with(partner)
     assert {a: a.activity_count for a in counted} == {area: 1, empty: 0}
 
 

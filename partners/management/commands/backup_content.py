@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from partners.content_files import CONTENT_APPS
+from partners.content_files import CONTENT_APPS, DERIVED_MODELS
 
 
 class Command(BaseCommand):
@@ -19,6 +19,11 @@ class Command(BaseCommand):
         # One transaction, so the backup is a consistent snapshot under writes.
         with transaction.atomic():
             call_command(
-                "dumpdata", *CONTENT_APPS, indent=2, output=output, verbosity=0
+                "dumpdata",
+                *CONTENT_APPS,
+                exclude=DERIVED_MODELS,
+                indent=2,
+                output=output,
+                verbosity=0,
             )
         self.stdout.write(self.style.SUCCESS(f"Content backed up to {output}."))
