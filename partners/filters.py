@@ -7,6 +7,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import tally
 from .models import (
     LINK_FIELDS,
     Activity,
@@ -166,6 +167,44 @@ class PartnerAreaFilterSet(StateInURLFilterSet):
         label=_("Cooperation area"),
     )
 
+    def activity_counts(self, name):
+        """{partner or area pk, or kind: how many public activities match the other
+        filters and it}. Picked from one count of every partner, area and type
+        when that can tell, else counted live."""
+        scope = self.tally_scope(skip=name)
+        if scope is None:
+            return counts_by(without(self, name, Activity.objects.public()), name)
+        return pick(self.activity_tally, name, **scope)
+
+    @cached_property
+    def activity_tally(self):
+        """Public activities in the chosen years by partner, area and type, read once
+        for every facet: off the tally, or counted when words narrow them."""
+        data = self.form.cleaned_data if self.is_bound else {}
+        if data.get("q"):
+            keep = ["q", "year_from", "year_to"]
+            activities = only(self, keep, Activity.objects.public())
+            return tally.counted(activities)
+        return ActivityTally.objects.public_counts(
+            data.get("year_from"), data.get("year_to")
+        )
+
+    def tally_scope(self, skip):
+        """The filters other than `skip` (and the words and years, which
+        activity_tally applies) as pick() arguments, or None when it cannot tell:
+        several partners or areas at once (an activity with two of them would count
+        twice)."""
+        if self.is_bound and not self.is_valid():
+            return None
+        data = self.form.cleaned_data if self.is_bound else {}
+        scope = {"kinds": [] if skip == "kind" else data.get("kind") or []}
+        for name in LINK_FIELDS:
+            chosen = [] if name == skip else list(data.get(name) or [])
+            if len(chosen) > 1:
+                return None
+            scope[name] = chosen[0].pk if chosen else 0
+        return scope
+
 
 class ActivityFilterForm(forms.Form):
     def clean(self):
@@ -176,11 +215,14 @@ class ActivityFilterForm(forms.Form):
         return data
 
 
-def narrowed(filterset, skip):
-    """Whether any valid value other than `skip`'s narrows the records."""
-    return any(
-        name not in (skip, *filterset.NOT_FILTERS) for name, _key in filterset.params()
-    )
+def only(filterset, names, queryset):
+    """`queryset` filtered by the filterset's valid values for `names` alone."""
+    if filterset.is_bound and filterset.is_valid():
+        for name in names:
+            if name in filterset.filters:
+                value = filterset.form.cleaned_data.get(name)
+                queryset = filterset.filters[name].filter(queryset, value)
+    return queryset
 
 
 def without(filterset, skip, queryset=None):
@@ -255,7 +297,7 @@ class ActivityFilter(PartnerAreaFilterSet):
         chosen = self.selected()
 
         def options(name, rows):
-            counts = self.kind_counts if name == "kind" else self.counts(name)
+            counts = self.kind_counts if name == "kind" else self.activity_counts(name)
             return [
                 FacetOption(key, label, counts.get(pk, 0), key in chosen.get(name, ()))
                 for pk, key, label in rows
@@ -271,44 +313,10 @@ class ActivityFilter(PartnerAreaFilterSet):
             "kind": options("kind", kinds),
         }
 
-    def counts(self, name):
-        """{partner or area pk, or kind: how many public activities match the other
-        filters and it}. From the tally when it can tell, else counted live."""
-        scope = self.tally_scope(skip=name)
-        if scope is None:
-            return counts_by(without(self, name, Activity.objects.public()), name)
-        return pick(self.public_tally, name, **scope)
-
-    @cached_property
-    def public_tally(self):
-        """The tally of public activities in the chosen years, read once for every
-        facet."""
-        data = self.form.cleaned_data if self.is_bound else {}
-        return ActivityTally.objects.public_counts(
-            data.get("year_from"), data.get("year_to")
-        )
-
-    def tally_scope(self, skip):
-        """The filters other than `skip` as ActivityTally.counts() arguments, or None
-        when the tally cannot tell: words, or several partners or areas at once (an
-        activity with two of them would count twice)."""
-        if self.is_bound and not self.is_valid():
-            return None
-        data = self.form.cleaned_data if self.is_bound else {}
-        if data.get("q"):
-            return None
-        scope = {"kinds": [] if skip == "kind" else data.get("kind") or []}
-        for name in LINK_FIELDS:
-            chosen = [] if name == skip else list(data.get(name) or [])
-            if len(chosen) > 1:
-                return None
-            scope[name] = chosen[0].pk if chosen else 0
-        return scope
-
     @cached_property
     def kind_counts(self):
         """{kind: how many activities of that kind match the other filters}."""
-        return self.counts("kind")
+        return self.activity_counts("kind")
 
     def total(self):
         # Every activity has one kind, so the chosen kinds' counts (all kinds when

@@ -98,13 +98,6 @@ class PublishableQuerySet(models.QuerySet):
             publish_at__gt=now or timezone.now()
         )
 
-    def hidden(self):
-        """What public() leaves out: drafts, and published items scheduled for later."""
-        return self.filter(
-            Q(state=Publishable.State.DRAFT)
-            | Q(state=Publishable.State.PUBLISHED, publish_at__gt=timezone.now())
-        )
-
     def scheduled(self):
         """Published items whose publication moment has not come yet."""
         return self.filter(
@@ -115,9 +108,7 @@ class PublishableQuerySet(models.QuerySet):
         """The moment the next item scheduled for later becomes public, as a values
         query of at most one row, so callers can union several models into one query."""
         return (
-            self.filter(
-                state=Publishable.State.PUBLISHED, publish_at__gt=timezone.now()
-            )
+            self.scheduled()
             .values("state")
             .annotate(moment=Min("publish_at"))
             .values_list("moment", flat=True)
@@ -179,16 +170,6 @@ def link_counts(records, field_name):
     public() and the facet filters (subqueries, not joins) do."""
     rows = records.order_by().values_list(field_name).annotate(count=Count("*"))
     return {pk: count for pk, count in rows if pk is not None}
-
-
-def public_linked_count(model, field_name):
-    """linked_count() of every public record, counted as all links less those of
-    hidden records: an index count and a few hidden rows, not a join over every
-    public record."""
-    manager = model._default_manager
-    return linked_count(manager.all(), field_name) - linked_count(
-        manager.hidden(), field_name
-    )
 
 
 class ActivityCountQuerySet(models.QuerySet):

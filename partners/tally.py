@@ -13,6 +13,7 @@ scheduled for later, counted live, because a publication date passes without any
 write.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 TABLE = "partners_activitytally"
@@ -138,18 +139,18 @@ def _counting(activities, by_kind_only=False):
     """SELECT of the tally's keys (or the partner, area and kind only) and counts
     over `activities` (a SELECT of id, kind, start year and state), counted as the
     tally counts them."""
-    key = "p.k, r.k, p.kind" + ("" if by_kind_only else ", p.year, p.state")
-    # Each activity with each of its partners and with 0, then each of those with
-    # each of its areas and with 0: one join, which SQLite runs through an index.
+    rest = "p.kind" + ("" if by_kind_only else ", p.year, p.state")
+    # Each activity with each of its partners and with 0 (p), then each of those
+    # with each of its areas, found through the link table's index, and with 0.
     return (
         f"WITH h (id, kind, year, state) AS ({activities}), "
         f"p AS (SELECT h.*, l.partner_id AS k FROM h "
         f"JOIN {PARTNER_LINKS} l ON l.activity_id = h.id "
-        "UNION ALL SELECT h.*, 0 FROM h), "
-        f"r AS (SELECT h.id, l.cooperationarea_id AS k FROM h "
-        f"JOIN {AREA_LINKS} l ON l.activity_id = h.id "
-        "UNION ALL SELECT id, 0 FROM h) "
-        f"SELECT {key}, COUNT(*) FROM p JOIN r ON r.id = p.id GROUP BY {key}"
+        "UNION ALL SELECT h.*, 0 FROM h) "
+        f"SELECT p.k, l.cooperationarea_id, {rest}, COUNT(*) FROM p "
+        f"JOIN {AREA_LINKS} l ON l.activity_id = p.id "
+        f"GROUP BY p.k, l.cooperationarea_id, {rest} "
+        f"UNION ALL SELECT p.k, 0, {rest}, COUNT(*) FROM p GROUP BY p.k, {rest}"
     )
 
 
@@ -161,7 +162,10 @@ def counted(activities):
     """{(partner key, area key, kind): how many of `activities`}, counted as the
     tally counts, for the few activities scheduled for later."""
     rows = activities.order_by().values_list("pk", "kind", "start_date__year", "state")
-    sql, params = rows.query.sql_with_params()
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # none() (a search without words): nothing to count
+        return {}
     with connection.cursor() as cursor:
         cursor.execute(_counting(sql, by_kind_only=True), params)
         return {tuple(row[:3]): row[3] for row in cursor.fetchall()}

@@ -142,13 +142,14 @@ def test_milestones_and_partners_share_the_public_rule():
     assert list(Milestone.objects.public()) == [milestone]
 
 
-def test_hidden_is_everything_public_leaves_out():
+def test_scheduled_is_what_public_leaves_out_of_the_published():
     make_activity()
-    draft = make_activity(state=Activity.State.DRAFT)
+    make_activity(state=Activity.State.DRAFT)
     scheduled = make_activity(publish_at=timezone.now() + datetime.timedelta(days=1))
-    assert set(Activity.objects.hidden()) == {draft, scheduled}
-    assert set(Activity.objects.hidden()) | set(Activity.objects.public()) == set(
-        Activity.objects.all()
+    published = Activity.objects.filter(state=Activity.State.PUBLISHED)
+    assert set(Activity.objects.scheduled()) == {scheduled}
+    assert set(Activity.objects.scheduled()) | set(Activity.objects.public()) == set(
+        published
     )
 
 

@@ -112,8 +112,11 @@ def split_keys(keys):
 def entries_for(keys):
     """The entries for one page of keys, in their order, in a constant few queries."""
     milestone_pks, activity_pks = split_keys(keys)
-    milestones = Milestone.objects.public().for_listing().in_bulk(milestone_pks)
-    activities = Activity.objects.public().for_listing().in_bulk(activity_pks)
+    # Unordered, so SQLite looks the keys up rather than walking a listing index.
+    milestones = Milestone.objects.public().for_listing().order_by()
+    milestones = milestones.in_bulk(milestone_pks)
+    activities = Activity.objects.public().for_listing().order_by()
+    activities = activities.in_bulk(activity_pks)
     return [
         milestone_entry(milestones[pk])
         if kind == MILESTONE

@@ -1,16 +1,12 @@
-from collections import Counter
-
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partners.filters import FacetOption, PartnerAreaFilterSet, narrowed, without
+from partners.filters import FacetOption, PartnerAreaFilterSet, without
 from partners.models import (
-    Activity,
     CooperationArea,
     Partner,
-    link_counts,
-    public_linked_count,
+    linked_count,
 )
 
 from .models import Milestone
@@ -42,33 +38,34 @@ class MilestoneFilter(PartnerAreaFilterSet):
         """The same partner and area choices applied to another model's records."""
         return without(self, None, queryset)
 
+    def total(self):
+        # The milestones counted, the activities read off the tally's type counts:
+        # no count of the merged list.
+        if self.is_bound and not self.is_valid():
+            return None
+        activities = self.activity_counts("kind") if self.with_activities else {}
+        return self.qs.count() + sum(activities.values())
+
     def facets(self):
         """Each partner and area with how many timeline entries (milestones plus
-        activities) match the other choices and it. Two to six queries."""
+        activities) match the other choices and it."""
         chosen = self.selected()
 
         def options(model, name, field_name):
-            if narrowed(self, name):
-                counts = Counter(link_counts(without(self, name), field_name))
-                if self.with_activities:
-                    activities = without(self, name, Activity.objects.public())
-                    counts.update(link_counts(activities, field_name))
-                rows = [(row, counts[row.pk]) for row in model]
-            else:
-                count = public_linked_count(Milestone, field_name)
-                if self.with_activities:
-                    count += public_linked_count(Activity, field_name)
-                rows = [(row, row.count) for row in model.annotate(count=count)]
+            milestones = linked_count(without(self, name), field_name)
+            rows = model.only("name", "slug").annotate(count=milestones)
+            activities = self.activity_counts(name) if self.with_activities else {}
             return [
-                FacetOption(row.slug, row.name, count, row.slug in chosen.get(name, ()))
-                for row, count in rows
+                FacetOption(
+                    row.slug,
+                    row.name,
+                    row.count + activities.get(row.pk, 0),
+                    row.slug in chosen.get(name, ()),
+                )
+                for row in rows
             ]
 
         return {
-            "partner": options(
-                Partner.objects.public().only("name", "slug"), "partner", "partners"
-            ),
-            "area": options(
-                CooperationArea.objects.only("name", "slug"), "area", "areas"
-            ),
+            "partner": options(Partner.objects.public(), "partner", "partners"),
+            "area": options(CooperationArea.objects.all(), "area", "areas"),
         }
