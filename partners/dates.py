@@ -6,6 +6,7 @@ a day or a month the source did not give.
 """
 
 import calendar
+from functools import lru_cache
 
 from django.db import models
 from django.utils.dateformat import format as date_format
@@ -48,6 +49,8 @@ def period_end(value, precision):
     return value
 
 
+# Pure, and the same dates recur on every page of a list.
+@lru_cache(maxsize=8192)
 def display(value, precision):
     """'16 February 2005', 'February 2005' or '2005'."""
     if value is None:
@@ -55,6 +58,7 @@ def display(value, precision):
     return date_format(value, _DISPLAY.get(precision, "j F Y"))
 
 
+@lru_cache(maxsize=8192)
 def iso(value, precision):
     """ISO 8601 at the known precision: '2005-02-16', '2005-02' or '2005'."""
     if value is None:

@@ -39,10 +39,23 @@ class YearFilter(django_filters.NumberFilter):
 
 @dataclass(frozen=True)
 class FacetOption:
+    name: str  # the filter's, the checkbox's name
+    input_id: str
     value: str
     label: str
     count: int | None
     selected: bool
+
+
+def facet_options(name, rows, counts, chosen):
+    """The options of facet `name` for (pk, value, label) rows, with their counts
+    ({pk: count}) and whether `chosen` (the selected values) holds them."""
+    return [
+        FacetOption(
+            name, f"id_{name}_{index}", value, label, counts.get(pk, 0), value in chosen
+        )
+        for index, (pk, value, label) in enumerate(rows)
+    ]
 
 
 @dataclass(frozen=True)
@@ -298,10 +311,7 @@ class ActivityFilter(PartnerAreaFilterSet):
 
         def options(name, rows):
             counts = self.kind_counts if name == "kind" else self.activity_counts(name)
-            return [
-                FacetOption(key, label, counts.get(pk, 0), key in chosen.get(name, ()))
-                for pk, key, label in rows
-            ]
+            return facet_options(name, rows, counts, chosen.get(name, ()))
 
         def named(rows):
             return [(row.pk, row.slug, row.name) for row in rows.only("name", "slug")]

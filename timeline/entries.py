@@ -42,11 +42,11 @@ class Entry:
 
     @property
     def partners(self):
-        return self.record.partners.all()
+        return self.record.partner_list
 
     @property
     def areas(self):
-        return self.record.areas.all()
+        return self.record.area_list
 
 
 def milestone_entry(milestone):

@@ -1,8 +1,10 @@
+from collections import Counter
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partners.filters import FacetOption, PartnerAreaFilterSet, without
+from partners.filters import PartnerAreaFilterSet, facet_options, without
 from partners.models import (
     CooperationArea,
     Partner,
@@ -54,16 +56,11 @@ class MilestoneFilter(PartnerAreaFilterSet):
         def options(model, name, field_name):
             milestones = linked_count(without(self, name), field_name)
             rows = model.only("name", "slug").annotate(count=milestones)
-            activities = self.activity_counts(name) if self.with_activities else {}
-            return [
-                FacetOption(
-                    row.slug,
-                    row.name,
-                    row.count + activities.get(row.pk, 0),
-                    row.slug in chosen.get(name, ()),
-                )
-                for row in rows
-            ]
+            counts = Counter({row.pk: row.count for row in rows})
+            if self.with_activities:
+                counts.update(self.activity_counts(name))
+            rows = [(row.pk, row.slug, row.name) for row in rows]
+            return facet_options(name, rows, counts, chosen.get(name, ()))
 
         return {
             "partner": options(Partner.objects.public(), "partner", "partners"),

@@ -1,5 +1,4 @@
 from django.db import models
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -11,18 +10,14 @@ from partners.models import (
     Publishable,
     PublishableQuerySet,
     Source,
+    listing_prefetches,
 )
 from partners.text import MARKDOWN_HELP
 
 
 class MilestoneQuerySet(PublishableQuerySet):
     def for_listing(self):
-        return self.prefetch_related(
-            Prefetch(
-                "partners", queryset=Partner.objects.public().only("name", "slug")
-            ),
-            Prefetch("areas", queryset=CooperationArea.objects.only("name", "slug")),
-        )
+        return self.prefetch_related(*listing_prefetches())
 
 
 class Milestone(Publishable):
