@@ -2,9 +2,11 @@
 and public-only when read, whatever is drafted or scheduled."""
 
 import datetime
+import io
 from urllib.parse import urlencode
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.http import QueryDict
 from django.utils import timezone
@@ -49,11 +51,18 @@ def test_every_kind_of_write_keeps_the_tally_exact():
         assert tally.differences() == {}, f"write {number}"
 
 
-def test_a_wrong_tally_is_found_and_rebuilt():
+def test_check_tally_finds_a_wrong_tally_and_repairs_it():
     make_activity(partners=[make_partner()], areas=[make_area()])
-    ActivityTally.objects.update(total=7)
-    assert tally.differences()
-    tally.rebuild()
+    out = io.StringIO()
+    call_command("check_tally", stdout=out)
+    assert "exact" in out.getvalue()
+
+    ActivityTally.objects.filter(partner_key=0).update(total=7)
+    with pytest.raises(CommandError, match="disagree"):
+        call_command("check_tally", stdout=out)
+    assert tally.differences()  # checking alone changes nothing
+    call_command("check_tally", "--repair", stdout=out)
+    assert "were wrong: rebuilt" in out.getvalue()
     assert tally.differences() == {}
 
 
