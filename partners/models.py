@@ -186,7 +186,8 @@ class ActivityCountQuerySet(models.QuerySet):
     def counted_with(self, partner):
         """These areas, each with how many public activities it shares with
         `partner`, read off the tally."""
-        counts = pick(ActivityTally.objects.public_counts(), "area", partner=partner.pk)
+        counts = ActivityTally.objects.public_counts(partner=partner)
+        counts = pick(counts, "area", partner=partner.pk)
         areas = list(self)
         for area in areas:
             area.activity_count = counts.get(area.pk, 0)
@@ -437,12 +438,16 @@ class Activity(Publishable):
 
 
 class ActivityTallyQuerySet(models.QuerySet):
-    def public_counts(self, year_from=None, year_to=None):
+    def public_counts(self, year_from=None, year_to=None, partner=None):
         """{(partner key, area key, kind): public activities starting in those
         years}: the published tally less the activities scheduled for later,
-        counted live because a publication date passes without any write."""
+        counted live because a publication date passes without any write. With a
+        partner, only that partner's keys."""
         rows = self.filter(state=Publishable.State.PUBLISHED)
         hidden = Activity.objects.scheduled()
+        if partner:
+            rows = rows.filter(partner_key=partner.pk)
+            hidden = hidden.filter(partners=partner)
         if year_from:
             rows = rows.filter(year__gte=year_from)
             hidden = hidden.filter(start_date__year__gte=year_from)

@@ -136,14 +136,15 @@ def _trigger_statements(vendor):
 
 
 def _counting(activities, by_kind_only=False):
-    """SELECT of the tally's keys (or the partner, area and kind only) and counts
-    over `activities` (a SELECT of id, kind, start year and state), counted as the
-    tally counts them."""
-    rest = "p.kind" + ("" if by_kind_only else ", p.year, p.state")
+    """SELECT of the tally's keys and counts over `activities` (a SELECT of id,
+    kind, start year and state), counted as the tally counts them; by_kind_only:
+    of (partner key, area key, kind) over a SELECT of id and kind."""
+    columns = "id, kind" if by_kind_only else "id, kind, year, state"
+    rest = "p.kind" if by_kind_only else "p.kind, p.year, p.state"
     # Each activity with each of its partners and with 0 (p), then each of those
     # with each of its areas, found through the link table's index, and with 0.
     return (
-        f"WITH h (id, kind, year, state) AS ({activities}), "
+        f"WITH h ({columns}) AS ({activities}), "
         f"p AS (SELECT h.*, l.partner_id AS k FROM h "
         f"JOIN {PARTNER_LINKS} l ON l.activity_id = h.id "
         "UNION ALL SELECT h.*, 0 FROM h) "
@@ -161,7 +162,7 @@ def _every_activity(vendor):
 def counted(activities):
     """{(partner key, area key, kind): how many of `activities`}, counted as the
     tally counts, for the few activities scheduled for later."""
-    rows = activities.order_by().values_list("pk", "kind", "start_date__year", "state")
+    rows = activities.order_by().values_list("pk", "kind")
     try:
         sql, params = rows.query.sql_with_params()
     except EmptyResultSet:  # none() (a search without words): nothing to count
