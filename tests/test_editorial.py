@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -10,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from reversion.models import Version
 
+from ici_site.sitemaps import PublicSitemap
 from partners.models import Activity, Partner
 from partners.text import render_markdown
 from timeline.models import Milestone
@@ -360,8 +362,30 @@ def test_sitemap_lists_only_public_records(client):
     later = timezone.now() + datetime.timedelta(days=3)
     scheduled = make_milestone(publish_at=later)
     hidden_partner = make_partner(state=Partner.State.DRAFT)
-    xml = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    sections = re.findall(r"<loc>http://testserver(/sitemap-[a-z]+\.xml)</loc>", index)
+    assert set(sections) == {
+        f"/sitemap-{name}.xml"
+        for name in ("pages", "partners", "areas", "activities", "milestones")
+    }
+    xml = "".join(client.get(section).content.decode() for section in sections)
     assert public.get_absolute_url() in xml
     for hidden in [draft, scheduled, hidden_partner]:
         assert hidden.get_absolute_url() not in xml
     assert "/sitemap.xml" in client.get("/robots.txt").content.decode()
+
+
+def test_sitemaps_come_in_pages_of_a_few_thousand_addresses(client, monkeypatch):
+    monkeypatch.setattr(PublicSitemap, "limit", 2)
+    activities = [make_activity() for _ in range(3)]
+    activities[1].save()  # the latest change
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-activities.xml?p=2" in index
+    latest = activities[1].updated_at.isoformat()
+    assert f"/sitemap-activities.xml</loc><lastmod>{latest}</lastmod>" in index
+    first = client.get("/sitemap-activities.xml").content.decode()
+    second = client.get("/sitemap-activities.xml", {"p": 2}).content.decode()
+    assert [a.get_absolute_url() in first for a in activities] == [True, True, False]
+    assert activities[2].get_absolute_url() in second
+    assert client.get("/sitemap-activities.xml", {"p": 9}).status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
