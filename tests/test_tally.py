@@ -79,6 +79,14 @@ def test_the_sqlite_tally_triggers_survive_every_migration():
     } | {f"{tally.TABLE}_activity_update"} <= triggers
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's triggers")
+def test_the_postgresql_tally_triggers_are_installed():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        triggers = {name for (name,) in cursor.fetchall()}
+    assert {f"{tally.TABLE}_{name}" for name in tally.TRIGGER_TABLES} <= triggers
+
+
 @pytest.fixture
 def mixed():
     """Public, draft and scheduled activities over two partners and two areas."""
