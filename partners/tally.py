@@ -4,13 +4,12 @@ Facet counts and profiles ask "how many activities does this partner have in eac
 area?" on every uncached page; counting a partner's 40 000 activities each time grows
 with the content. The tally table holds those counts for every activity, public or
 not, one row per (partner, area, type, year, state), where partner 0 and area 0 mean
-"any":
-an activity counts once in each pair of its partners and areas, and once in each of
-its partners, each of its areas, and in the total. Triggers on the activity and link
-tables keep it exact on every write (admin, fixtures, bulk inserts, raw SQL), in the
-same transaction. Readers take the published rows and subtract the few activities
-scheduled for later, counted live, because a publication date passes without any
-write.
+"any": an activity counts once in each pair of its partners and areas, and once in
+each of its partners, each of its areas, and in the total. Triggers on the activity
+and link tables keep it exact on every write (admin, fixtures, bulk inserts, raw
+SQL), in the same transaction. Readers take the published rows and subtract the few
+activities scheduled for later, counted live, because a publication date passes
+without any write.
 """
 
 from django.core.exceptions import EmptyResultSet
@@ -21,7 +20,8 @@ ACTIVITY = "partners_activity"
 PARTNER_LINKS = "partners_activity_partners"
 AREA_LINKS = "partners_activity_areas"
 KEY = "partner_key, area_key, kind, year, state"
-TRIGGERS = ("activity", "partner_link", "area_link")
+# The activity's own columns among the keys: only updates of these change the tally.
+KEY_COLUMNS = "kind, start_date, state"
 
 YEAR = {
     "sqlite": "CAST(strftime('%Y', a.start_date) AS INTEGER)",
@@ -110,7 +110,7 @@ def _trigger_statements(vendor):
     for name, table in TRIGGER_TABLES.items():
         add = _upsert(_changes(vendor, "NEW")[name])
         subtract = _subtract(_changes(vendor, "OLD")[name])
-        update = " OR UPDATE OF kind, start_date, state" if name == "activity" else ""
+        updated = name == "activity"
         trigger = f"{TABLE}_{name}"
         if vendor == "postgresql":
             statements += [
@@ -118,7 +118,8 @@ def _trigger_statements(vendor):
                 f"BEGIN IF TG_OP IN ('UPDATE', 'DELETE') THEN {subtract} END IF; "
                 f"IF TG_OP IN ('UPDATE', 'INSERT') THEN {add} END IF; "
                 "RETURN NULL; END $$",
-                f"CREATE TRIGGER {trigger} AFTER INSERT OR DELETE{update} ON {table} "
+                f"CREATE TRIGGER {trigger} AFTER INSERT OR DELETE"
+                f"{f' OR UPDATE OF {KEY_COLUMNS}' if updated else ''} ON {table} "
                 f"FOR EACH ROW EXECUTE FUNCTION {trigger}()",
             ]
             continue
@@ -127,10 +128,10 @@ def _trigger_statements(vendor):
             f"CREATE TRIGGER {trigger}_delete AFTER DELETE ON {table} "
             f"BEGIN {subtract} END",
         ]
-        if update:
+        if updated:
             statements.append(
-                f"CREATE TRIGGER {trigger}_update AFTER {update[4:]} ON {table} "
-                f"BEGIN {subtract} {add} END"
+                f"CREATE TRIGGER {trigger}_update AFTER UPDATE OF {KEY_COLUMNS} "
+                f"ON {table} BEGIN {subtract} {add} END"
             )
     return statements
 
