@@ -195,7 +195,7 @@ class PartnerAreaFilterSet(StateInURLFilterSet):
         for every facet: off the tally, or counted when words narrow them."""
         data = self.form.cleaned_data if self.is_bound else {}
         if data.get("q"):
-            keep = ["q", "year_from", "year_to"]
+            keep = {"q", "year_from", "year_to"}
             activities = only(self, keep, Activity.objects.public())
             return tally.counted(activities)
         return ActivityTally.objects.public_counts(
@@ -231,9 +231,8 @@ class ActivityFilterForm(forms.Form):
 def only(filterset, names, queryset):
     """`queryset` filtered by the filterset's valid values for `names` alone."""
     if filterset.is_bound and filterset.is_valid():
-        for name in names:
-            if name in filterset.filters:
-                value = filterset.form.cleaned_data.get(name)
+        for name, value in filterset.form.cleaned_data.items():
+            if name in names:
                 queryset = filterset.filters[name].filter(queryset, value)
     return queryset
 
@@ -243,11 +242,7 @@ def without(filterset, skip, queryset=None):
     fields) filtered by every valid value except `skip`'s."""
     if queryset is None:
         queryset = filterset.queryset
-    if filterset.is_bound and filterset.is_valid():
-        for name, value in filterset.form.cleaned_data.items():
-            if name != skip:
-                queryset = filterset.filters[name].filter(queryset, value)
-    return queryset
+    return only(filterset, filterset.filters.keys() - {skip}, queryset)
 
 
 SORTS = {

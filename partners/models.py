@@ -176,13 +176,14 @@ class ActivityCountQuerySet(models.QuerySet):
     def with_activity_counts(self):
         """Annotate how many public activities link to each object: the published
         tally less those scheduled for later."""
-        field = self._activity_field()
-        total = ActivityTally.objects.total_of(
-            {"partners": "partner_key", "areas": "area_key"}[field]
+        by = {Partner: "partner", CooperationArea: "area"}[self.model]
+        scheduled = linked_count(Activity.objects.scheduled(), LINK_FIELDS[by])
+        return self.annotate(
+            activity_count=ActivityTally.objects.total_of(by) - scheduled
         )
-        scheduled = linked_count(Activity.objects.scheduled(), field)
-        return self.annotate(activity_count=total - scheduled)
 
+
+class AreaQuerySet(ActivityCountQuerySet):
     def counted_with(self, partner):
         """These areas, each with how many public activities it shares with
         `partner`, read off the tally."""
@@ -192,9 +193,6 @@ class ActivityCountQuerySet(models.QuerySet):
         for area in areas:
             area.activity_count = counts.get(area.pk, 0)
         return areas
-
-    def _activity_field(self):
-        return {Partner: "partners", CooperationArea: "areas"}[self.model]
 
 
 class CooperationArea(models.Model):
@@ -208,7 +206,7 @@ class CooperationArea(models.Model):
     sources = models.ManyToManyField(Source, blank=True, related_name="areas")
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ActivityCountQuerySet.as_manager()
+    objects = AreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -459,10 +457,10 @@ class ActivityTallyQuerySet(models.QuerySet):
         counts.subtract(tally.counted(hidden))
         return counts
 
-    def total_of(self, key):
-        """A subquery for annotations: the outer partner's (`key` "partner_key") or
-        area's ("area_key") published activities, scheduled ones included."""
-        other = {"partner_key": "area_key", "area_key": "partner_key"}[key]
+    def total_of(self, by):
+        """A subquery for annotations: the outer partner's (`by` "partner") or
+        area's ("area") published activities, scheduled ones included."""
+        key, other = f"{by}_key", "area_key" if by == "partner" else "partner_key"
         rows = self.filter(
             **{key: OuterRef("pk"), other: 0}, state=Publishable.State.PUBLISHED
         ).order_by()

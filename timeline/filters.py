@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.filters import PartnerAreaFilterSet, facet_options, without
 from partners.models import (
+    LINK_FIELDS,
     CooperationArea,
     Partner,
     linked_count,
@@ -53,16 +54,16 @@ class MilestoneFilter(PartnerAreaFilterSet):
         activities) match the other choices and it."""
         chosen = self.selected()
 
-        def options(model, name, field_name):
-            milestones = linked_count(without(self, name), field_name)
-            rows = model.only("name", "slug").annotate(count=milestones)
-            counts = Counter({row.pk: row.count for row in rows})
+        def options(model, name):
+            milestones = linked_count(without(self, name), LINK_FIELDS[name])
+            named = model.only("name", "slug").annotate(count=milestones)
+            counts = Counter({row.pk: row.count for row in named})
             if self.with_activities:
                 counts.update(self.activity_counts(name))
-            rows = [(row.pk, row.slug, row.name) for row in rows]
+            rows = [(row.pk, row.slug, row.name) for row in named]
             return facet_options(name, rows, counts, chosen.get(name, ()))
 
         return {
-            "partner": options(Partner.objects.public(), "partner", "partners"),
-            "area": options(CooperationArea.objects.all(), "area", "areas"),
+            "partner": options(Partner.objects.public(), "partner"),
+            "area": options(CooperationArea.objects.all(), "area"),
         }
