@@ -184,11 +184,8 @@ class ActivityCountQuerySet(models.QuerySet):
 
 
 class AreaQuerySet(ActivityCountQuerySet):
-    def counted_with(self, partner):
-        """These areas, each with how many public activities it shares with
-        `partner`, read off the tally."""
-        counts = ActivityTally.objects.public_counts(partner=partner)
-        counts = pick(counts, "area", partner=partner.pk)
+    def counted(self, counts):
+        """These areas, each with its count in `counts` ({area pk: count})."""
         areas = list(self)
         for area in areas:
             area.activity_count = counts.get(area.pk, 0)
@@ -305,6 +302,13 @@ class Partner(Publishable):
     @property
     def is_member(self):
         return self.status == self.Status.MEMBER
+
+    def activity_counts(self):
+        """(How many public activities this partner has, {area pk: how many of them
+        are in it}), from one read of the tally."""
+        counts = ActivityTally.objects.public_counts(partner=self)
+        total = sum(pick(counts, "kind", partner=self.pk).values())
+        return total, pick(counts, "area", partner=self.pk)
 
     @property
     def joined_display(self):

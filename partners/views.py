@@ -91,19 +91,19 @@ class PartnerDetailView(PreviewMixin, DetailView):
     context_object_name = "partner"
 
     def get_queryset(self):
-        partners = Partner.objects.with_activity_counts().prefetch_related("sources")
-        return self.visible(partners)
+        return self.visible(Partner.objects.prefetch_related("sources"))
 
     def get_context_data(self, **kwargs):
         activities = Activity.objects.public().filter(partners=self.object)
         milestones = self.object.milestones.public().for_listing()
         latest = list(activities.for_listing()[:RELATED_LIMIT])
-        by_area = CooperationArea.objects.only("name", "slug").counted_with(self.object)
+        total, by_area = self.object.activity_counts()
+        areas = CooperationArea.objects.only("name", "slug").counted(by_area)
         return super().get_context_data(
             activities=latest,
             latest_activity=latest[0] if latest else None,
-            areas=[area for area in by_area if area.activity_count],
-            activity_count=self.object.activity_count,
+            areas=[area for area in areas if area.activity_count],
+            activity_count=total,
             milestones=milestones.order_by("-date")[:RELATED_LIMIT],
             milestone_count=milestones.count(),
             sources=self.object.sources.all(),

@@ -166,14 +166,22 @@ def test_activity_counts_ignore_drafts_and_scheduled_activities():
     assert area._meta.model.objects.with_activity_counts().get().activity_count == 1
 
 
-def test_areas_counted_with_a_partner_count_only_its_public_activities():
+def test_a_partners_activity_counts_hold_only_its_public_activities():
     partner, other = make_partner(), make_partner()
-    area, empty = make_area(), make_area()
-    make_activity(partners=[partner, other], areas=[area])
+    area, second, empty = make_area(), make_area(), make_area()
+    make_activity(partners=[partner, other], areas=[area, second])
+    make_activity(partners=[partner])
     make_activity(partners=[other], areas=[area])
     make_activity(partners=[partner], areas=[area], state=Activity.State.DRAFT)
-    counted = area._meta.model.objects.counted_with(partner)
-    assert {a: a.activity_count for a in counted} == {area: 1, empty: 0}
+    make_activity(
+        partners=[partner],
+        areas=[area],
+        publish_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    total, by_area = partner.activity_counts()
+    assert total == 2
+    counted = area._meta.model.objects.counted(by_area)
+    assert {a: a.activity_count for a in counted} == {area: 1, second: 1, empty: 0}
 
 
 def test_sources_cited_by_several_querysets_in_one_query(django_assert_num_queries):
