@@ -107,13 +107,17 @@ def named(specs):
     return [tuple(s.split("=", 1)) if "=" in s.split("?")[0] else (s, s) for s in specs]
 
 
-def start_server(args, env):
+def collect_static(env):
     subprocess.run(
         [VENV_BIN / "python", "manage.py", "collectstatic", "--no-input", "-v0"],
         cwd=ROOT,
         env=env,
         check=True,
     )
+
+
+def start_server(args, env):
+    collect_static(env)
     server = subprocess.Popen(
         [
             VENV_BIN / "gunicorn",
