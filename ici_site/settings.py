@@ -116,15 +116,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # 100 000 activities, 8 connections, p50 1.2 s with them, 0.63 s without). JIT
     # compiling pays off for long reports, not for queries of a few milliseconds
     # whose row estimates run high: it cost counting the hidden activities 250 ms.
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    options.setdefault("options", "-c max_parallel_workers_per_gather=0 -c jit=off")
-    # Parameters sent apart from the SQL, so a page's queries, the same text on every
-    # request, are parsed and planned once per connection and then run prepared
-    # (psycopg prepares a query on its 5th run): the database's share of a page fell
-    # by a third. A transaction-pooling PgBouncer before 1.21 cannot hold prepared
-    # statements; behind one, set prepare_threshold to None.
-    options.setdefault("server_side_binding", True)
-    options.setdefault("prepare_threshold", 5)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c max_parallel_workers_per_gather=0 -c jit=off"
+    )
 
 if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {

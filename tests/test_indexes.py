@@ -51,13 +51,3 @@ def test_postgresql_plans_requests_without_parallel_workers_or_jit():
         assert cursor.fetchone() == ("0",)
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
-def test_postgresql_prepares_the_queries_a_page_runs_on_every_request():
-    for _ in range(8):
-        list(Activity.objects.public()[:20])
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [statement for (statement,) in cursor.fetchall()]
-    assert any('FROM "partners_activity"' in statement for statement in prepared)
