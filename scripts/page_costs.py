@@ -34,6 +34,9 @@ class Meter:
     """Seconds spent in database calls and in template rendering, per request."""
 
     def __init__(self):
+        self.reset()
+
+    def reset(self):
         self.database = self.templates = 0.0
         self.queries = 0
         self.rendering = 0  # nesting depth: included templates render inside others
@@ -116,7 +119,7 @@ def main():
                 request(application, url)
             samples = []
             for _ in range(args.runs):
-                meter.__init__()
+                meter.reset()
                 started = time.perf_counter()
                 request(application, url)
                 total = time.perf_counter() - started
