@@ -3,7 +3,9 @@
 Use it as the cache BACKEND wherever Django's own RedisCache would go. While Redis is
 unreachable every read is a miss and every write is dropped, so pages are served
 uncached; Redis is tried again every RETRY_SECONDS, not on every call, so an outage
-costs no time per request. Going down and coming back are logged once each.
+costs no time per request. Going down and coming back are logged once each, and on
+coming back the keys named in STALE_AFTER_OUTAGE are deleted (writes that should
+have changed them were dropped meanwhile).
 """
 
 import logging
@@ -11,11 +13,9 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-
-from partners.cache import VERSION_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -45,32 +45,18 @@ class Outage:
                     type(error).__name__,
                 )
 
-    def succeeded(self, location):
-        if self.down:
-            with self.lock:
-                if self.down:
-                    self.down = False
-                    logger.warning("Cache available again at %s.", location)
+    def recovered(self, location):
+        """True for the one caller that sees the cache come back."""
+        with self.lock:
+            if not self.down:
+                return False
+            self.down = False
+        logger.warning("Cache available again at %s.", location)
+        return True
 
 
 _outages = {}
 _outages_lock = threading.Lock()
-
-
-class ReusedClient(RedisCacheClient):
-    """Django builds a new redis.Redis for every cache call, which costs more than a
-    page-cache hit's round trip; a client is thread-safe, so keep one per pool."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        if index not in self._clients:
-            pool = self._get_connection_pool(write)
-            self._clients[index] = self._client(connection_pool=pool)
-        return self._clients[index]
 
 
 class TolerantRedisCache(RedisCache):
@@ -79,23 +65,22 @@ class TolerantRedisCache(RedisCache):
         options = {"socket_connect_timeout": 1, "socket_timeout": 1}
         options.update(params.get("OPTIONS", {}))
         super().__init__(server, {**params, "OPTIONS": options})
-        self._class = ReusedClient
-        self._location = ",".join(self._servers)
+        self.location = server
+        self.stale_after_outage = params.get("STALE_AFTER_OUTAGE", [])
         with _outages_lock:
-            self._outage = _outages.setdefault(self._location, Outage())
+            self.outage = _outages.setdefault(server, Outage())
 
     def _try(self, fallback, method, *args, **kwargs):
-        if self._outage.skipping():
+        if self.outage.skipping():
             return fallback
         try:
-            if self._outage.down:
-                # Edits saved during the outage could not invalidate cached pages.
-                super().delete(VERSION_KEY)
+            if self.outage.down:
+                super().delete_many(self.stale_after_outage)
             result = method(*args, **kwargs)
         except OUTAGE_ERRORS as error:
-            self._outage.failed(self._location, error)
+            self.outage.failed(self.location, error)
             return fallback
-        self._outage.succeeded(self._location)
+        self.outage.recovered(self.location)
         return result
 
     def get(self, key, default=None, version=None):

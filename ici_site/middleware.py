@@ -16,22 +16,18 @@ logger = logging.getLogger(__name__)
 SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
-def request_id_for(meta):
-    """The request's id, from the load balancer or new, set for this thread's logs.
+def assign_request_id(request):
+    """request.id, from the load balancer or new, set once however many middleware
+    ask, and set for this thread's logs.
 
     Not reset afterwards: Django logs 4xx/5xx responses after the middleware
     returns, and the next request on this thread sets its own id anyway.
     """
-    incoming = meta.get("HTTP_X_REQUEST_ID", "")
-    new_id = incoming if SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
-    request_id.set(new_id)
-    return new_id
-
-
-def assign_request_id(request):
-    """request.id, set once however many middleware ask."""
     if not hasattr(request, "id"):
-        request.id = request_id_for(request.META)
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        safe = SAFE_REQUEST_ID.fullmatch(incoming)
+        request.id = incoming if safe else uuid.uuid4().hex
+        request_id.set(request.id)
     return request.id
 
 

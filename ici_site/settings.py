@@ -57,8 +57,11 @@ INSTALLED_APPS = [
     "axes",
     "reversion",
     "reversion_compare",
+    "content",
     "partners",
     "timeline",
+    # For the commands that span both apps (generate_synthetic_content).
+    "ici_site",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "partners.dataset.context_processor",
+                "content.dataset.context_processor",
             ],
         },
     },
@@ -112,13 +115,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Web requests already run several at once on every core: a parallel plan's extra
-    # workers only compete with the other requests (measured: a partner profile at
-    # 100 000 activities, 8 connections, p50 1.2 s with them, 0.63 s without). JIT
-    # compiling pays off for long reports, not for queries of a few milliseconds
-    # whose row estimates run high: it cost counting the hidden activities 250 ms.
+    # workers only compete with the other requests. JIT compiling pays off for long
+    # reports, not for queries of a few milliseconds (docs/benchmarks.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "options", "-c max_parallel_workers_per_gather=0 -c jit=off"
     )
+
+# The cache key of the content version (content.version), which every change drops.
+CONTENT_VERSION_KEY = "content-version"
 
 if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {
@@ -127,16 +131,25 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
             "BACKEND": "ici_site.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ici",
+            # Edits saved during an outage could not drop it: dropped on recovery.
+            "STALE_AFTER_OUTAGE": [CONTENT_VERSION_KEY],
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Seconds an anonymous page may be served from the cache; edits and scheduled
-# publications invalidate it sooner. Off without Redis by default: a local memory cache
-# is private to one process, so several app servers could not invalidate each other.
-PAGE_CACHE_SECONDS = int(
-    os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0")
+# Seconds a content version lives at most; pages, counts and the dataset version are
+# cached under it, and edits and scheduled publications end it sooner. Off without
+# Redis by default: a local memory cache is private to one process, so several app
+# servers could not tell each other about a change.
+CONTENT_VERSION_SECONDS = int(
+    os.environ.get("DJANGO_CONTENT_CACHE_SECONDS", "600" if REDIS_URL else "0")
+)
+# Seconds an anonymous page may be served from the cache (0: pages are built afresh,
+# counts still come from the cache); never longer than the content version lives.
+PAGE_CACHE_SECONDS = min(
+    int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", CONTENT_VERSION_SECONDS)),
+    CONTENT_VERSION_SECONDS,
 )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -165,6 +178,8 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# The site's content in fixtures/, in the order it loads (content.loading).
+CONTENT_FIXTURES = ["sources", "areas", "partners", "activities", "milestones"]
 
 SITE_NAME = "ICI Reference"
 

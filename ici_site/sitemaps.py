@@ -9,8 +9,7 @@ class PublicSitemap(Sitemap):
     """Detail pages of public records only; drafts and scheduled items never appear.
 
     Served in pages of `limit` addresses under a sitemap index, so a request reads
-    one slice of the records, not every one of them (100 000 activities in one
-    sitemap took 8 s and 130 MB).
+    one slice of the records, not every one of them.
     """
 
     limit = 5000

@@ -4,6 +4,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+import content.api
 import partners.api
 import timeline.api
 
@@ -11,7 +12,10 @@ from . import views
 from .content_health import ContentHealthView
 from .sitemaps import sitemaps
 
-api_v1 = (partners.api.urlpatterns + timeline.api.urlpatterns, "api")
+api_v1 = (
+    content.api.urlpatterns + partners.api.urlpatterns + timeline.api.urlpatterns,
+    "api",
+)
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class PartnersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "partners"
-
-    def ready(self):
-        from .cache import watch_content
-
-        watch_content(self)

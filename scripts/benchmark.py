@@ -5,7 +5,8 @@
     REDIS_URL=redis://127.0.0.1:6379/0 \\
         .venv/bin/python scripts/benchmark.py --connections 32 --runs 3
 
-Serves the database named by DATABASE_URL (fill one with `manage.py generate_dataset`)
+Serves the database named by DATABASE_URL (fill one with
+`manage.py generate_synthetic_content`)
 and loads each page, and a static file from the same server, with wrk in turn. Each
 round measures every URL once; the table gives medians over rounds of req/s, p50 and
 p99 latency, and of each page's req/s as a ratio to the static file's in the same
@@ -68,8 +69,10 @@ def server_env(args):
 def default_pages(env):
     """The main pages, with slugs and filters that exist in the served database."""
     script = """
+from partners import counts
 from partners.models import Activity, Partner
-partner = Partner.objects.public().with_activity_counts().order_by("-activity_count")[0]
+totals = counts.totals("partner")
+partner = max(Partner.objects.public(), key=lambda p: totals.get(p.pk, 0))
 public = Activity.objects.public().filter(partners=partner).order_by("pk")
 activity = public[public.count() // 2]
 area = activity.areas.first()
@@ -99,7 +102,13 @@ print(partner.slug, area.slug, year, activity.slug)
         ("activity page", f"/activities/{activity}/"),
         ("timeline", "/timeline/"),
         # Words the synthetic activities hold: courses in one of 60 cities.
-        ("search", "/activities/?q=course+city+12"),
+        ("words filter", "/activities/?q=course+city+12"),
+        ("site search", "/search/?q=course+city+12"),
+        ("area list", "/areas/"),
+        ("area page", f"/areas/{area}/"),
+        ("sources", "/sources/"),
+        ("partners x areas", "/compare/"),
+        ("charts", "/charts/"),
     ]
 
 

@@ -150,10 +150,11 @@ def empty_cache():
 
 @pytest.fixture
 def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
+    settings.CONTENT_VERSION_SECONDS = settings.PAGE_CACHE_SECONDS = 600
 
 
 @pytest.fixture
 def uncached_pages(settings):
-    # For tests that read a view's context, and ask for the same address twice.
-    settings.PAGE_CACHE_SECONDS = 0
+    # Nothing cached, neither pages nor counts, on every backend: for tests that
+    # read a view's context, ask for the same address twice or count queries.
+    settings.PAGE_CACHE_SECONDS = settings.CONTENT_VERSION_SECONDS = 0

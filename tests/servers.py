@@ -7,7 +7,12 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
+from urllib.parse import quote
+
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 # This project's share of the machine's ports (other engineers use other ranges).
@@ -35,6 +40,26 @@ def wait_for_port(port, timeout=30):
             return
         time.sleep(0.1)
     raise TimeoutError(f"Nothing listens on port {port}.")
+
+
+def fetch(url):
+    """Status, headers and body of a GET, whatever the status."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+def served_database_url(port=None):
+    """The PostgreSQL test database as a DATABASE_URL, for servers in subprocesses
+    (through `port` on this machine, a proxy's, when given)."""
+    settings = connection.settings_dict
+    login = quote(settings["USER"] or "postgres")
+    if settings["PASSWORD"]:
+        login += ":" + quote(settings["PASSWORD"])
+    host = f"127.0.0.1:{port}" if port else f"{settings['HOST']}:{settings['PORT']}"
+    return f"postgres://{login}@{host}/{settings['NAME']}"
 
 
 @contextlib.contextmanager

@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 from reversion.models import Version
 
+from content.text import render_markdown
 from ici_site.sitemaps import PublicSitemap
 from partners.models import Activity, Partner
-from partners.text import render_markdown
 from timeline.models import Milestone
 
 from .conftest import (

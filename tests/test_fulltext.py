@@ -1,10 +1,11 @@
-"""The "Words" filter reads a full-text index that every write keeps up to date."""
+"""Every search box reads one full-text index that every write keeps up to date."""
 
 import pytest
 from django.db import connection
 
-from partners import fulltext
-from partners.models import Activity
+from content import search
+from partners.models import Activity, CooperationArea, Partner
+from timeline.models import Milestone
 
 from .conftest import make_activity
 
@@ -44,24 +45,43 @@ def test_edits_and_deletions_reach_the_index():
     assert found("border") == []
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table")
-def test_the_sqlite_index_triggers_survive_every_migration():
-    # A later migration that rebuilds the activity table would drop them silently.
+SEARCHABLE = [Activity, Partner, CooperationArea, Milestone]
+
+
+def test_the_site_search_and_the_words_filter_find_the_same_activities(client):
+    exercise = make_activity(title="Naval exercises in the Gulf")
+    make_activity(title="Cyber defence course")
+    make_activity(title="Exercise draft", state=Activity.State.DRAFT)
+    for words in ("exercise", "NAVAL gulf", "exercis"):
+        listed = client.get("/activities/", {"q": words}).context["activities"]
+        hits = client.get("/search/", {"q": words, "kind": "activity"})
+        found = [hit.object for hit in hits.context["hits"]]
+        assert list(listed) == found == [exercise], words
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 tables")
+@pytest.mark.parametrize("model", SEARCHABLE)
+def test_the_sqlite_index_triggers_survive_every_migration(model):
+    # A later migration that rebuilds a searchable table would drop them silently.
+    table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
-            [fulltext.TABLE],
+            [table],
         )
         triggers = {name for (name,) in cursor.fetchall()}
-    assert {
-        f"{fulltext.FTS_TABLE}_{action}" for action in ("insert", "delete", "update")
-    } <= triggers
+    assert {f"{table}_fts_{action}" for action in ("insert", "delete", "update")} <= (
+        triggers
+    )
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
-def test_postgresql_searches_through_the_gin_index():
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
+@pytest.mark.parametrize("model", SEARCHABLE)
+def test_postgresql_searches_through_the_gin_index(model):
     with connection.cursor() as cursor:
         # A GIN index is read by bitmap scans only; a few test rows would be read
-        # sequentially.
+        # sequentially, or along the primary key.
         cursor.execute("SET LOCAL enable_seqscan = off")
-    assert fulltext.GIN_INDEX in Activity.objects.search("harbour course").explain()
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    plan = search.matching(model.objects.all(), "harbour course").explain()
+    assert "_search" in plan and "Bitmap Index Scan" in plan

@@ -3,7 +3,6 @@
 import pytest
 from django.db import connection
 
-from partners.dataset import latest_of
 from partners.models import Activity
 from timeline.models import Milestone
 
@@ -34,14 +33,6 @@ def test_public_listing_pages_come_off_the_index_without_sorting(queryset, index
     assert index in explained
     assert "TEMP B-TREE FOR ORDER BY" not in explained  # SQLite
     assert "Sort" not in explained  # PostgreSQL
-
-
-def test_the_dataset_version_reads_the_latest_change_off_an_index():
-    for model in (Activity, Milestone):
-        for field in ("updated_at", "publish_at"):
-            explained = plan(latest_of(model.objects.public(), field))
-            assert "TEMP B-TREE FOR ORDER BY" not in explained  # SQLite
-            assert "Sort" not in explained  # PostgreSQL
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from partners import dates
-from partners.dates import DatePrecision
+from content import dates
+from content.dates import DatePrecision
 from partners.models import Activity, Partner, Source
 from timeline.models import Milestone
 
@@ -151,37 +151,6 @@ def test_scheduled_is_what_public_leaves_out_of_the_published():
     assert set(Activity.objects.scheduled()) | set(Activity.objects.public()) == set(
         published
     )
-
-
-def test_activity_counts_ignore_drafts_and_scheduled_activities():
-    partner, area = make_partner(), make_area()
-    make_activity(partners=[partner], areas=[area])
-    make_activity(partners=[partner], areas=[area], state=Activity.State.DRAFT)
-    make_activity(
-        partners=[partner],
-        areas=[area],
-        publish_at=timezone.now() + datetime.timedelta(days=1),
-    )
-    assert Partner.objects.with_activity_counts().get().activity_count == 1
-    assert area._meta.model.objects.with_activity_counts().get().activity_count == 1
-
-
-def test_a_partners_activity_counts_hold_only_its_public_activities():
-    partner, other = make_partner(), make_partner()
-    area, second, empty = make_area(), make_area(), make_area()
-    make_activity(partners=[partner, other], areas=[area, second])
-    make_activity(partners=[partner])
-    make_activity(partners=[other], areas=[area])
-    make_activity(partners=[partner], areas=[area], state=Activity.State.DRAFT)
-    make_activity(
-        partners=[partner],
-        areas=[area],
-        publish_at=timezone.now() + datetime.timedelta(days=1),
-    )
-    total, by_area = partner.activity_counts()
-    assert total == 2
-    counted = area._meta.model.objects.counted(by_area)
-    assert {a: a.activity_count for a in counted} == {area: 1, second: 1, empty: 0}
 
 
 def test_sources_cited_by_several_querysets_in_one_query(django_assert_num_queries):

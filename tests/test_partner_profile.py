@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from partners.dates import DatePrecision
+from content.dates import DatePrecision
 from partners.models import Activity, Partner
 
 from .conftest import make_activity, make_area, make_milestone, make_partner

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from partners.admin import PublishableAdmin, WithPartnersAdmin, year_filter
+from content.admin import PublishableAdmin, WithPartnersAdmin, year_filter
 
 from .models import Milestone
 

@@ -1,8 +1,8 @@
-"""Milestones in the read-only JSON API (see ``partners.api``)."""
+"""Milestones in the read-only JSON API (content.api)."""
 
-from partners.api import record_urls
+from content.api import serializer_urls
 
 from .filters import MilestoneFilter
-from .records import MilestoneRecord
+from .serializers import MilestoneSerializer
 
-urlpatterns = record_urls(MilestoneRecord, MilestoneFilter)
+urlpatterns = serializer_urls(MilestoneSerializer, MilestoneFilter)

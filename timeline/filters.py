@@ -4,13 +4,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partners.filters import PartnerAreaFilterSet, facet_options, without
-from partners.models import (
-    LINK_FIELDS,
-    CooperationArea,
-    Partner,
-    linked_count,
-)
+from content.filters import facet_options, without
+from partners import counts
+from partners.filters import PartnerAreaFilterSet
+from partners.models import CooperationArea, Partner
 
 from .models import Milestone
 
@@ -42,8 +39,8 @@ class MilestoneFilter(PartnerAreaFilterSet):
         return without(self, None, queryset)
 
     def total(self):
-        # The milestones counted, the activities read off the tally's type counts:
-        # no count of the merged list.
+        # The milestones counted, the activities from their type counts: no count
+        # of the merged list.
         if self.is_bound and not self.is_valid():
             return None
         activities = self.activity_counts("kind") if self.with_activities else {}
@@ -55,13 +52,11 @@ class MilestoneFilter(PartnerAreaFilterSet):
         chosen = self.selected()
 
         def options(model, name):
-            milestones = linked_count(without(self, name), LINK_FIELDS[name])
-            named = model.only("name", "slug").annotate(count=milestones)
-            counts = Counter({row.pk: row.count for row in named})
+            found = Counter(counts.facet(self, name))
             if self.with_activities:
-                counts.update(self.activity_counts(name))
-            rows = [(row.pk, row.slug, row.name) for row in named]
-            return facet_options(name, rows, counts, chosen.get(name, ()))
+                found.update(self.activity_counts(name))
+            rows = model.only("name", "slug").values_list("pk", "slug", "name")
+            return facet_options(name, rows, found, chosen.get(name, ()))
 
         return {
             "partner": options(Partner.objects.public(), "partner"),

@@ -2,17 +2,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from partners import dates
-from partners.dates import DatePrecision
-from partners.models import (
-    CooperationArea,
-    Partner,
-    Publishable,
-    PublishableQuerySet,
-    Source,
-    listing_prefetches,
-)
-from partners.text import MARKDOWN_HELP
+from content import dates
+from content.dates import DatePrecision
+from content.models import Publishable, PublishableQuerySet
+from content.text import MARKDOWN_HELP
+from partners.models import CooperationArea, Partner, Source, listing_prefetches
 
 
 class MilestoneQuerySet(PublishableQuerySet):
@@ -38,6 +32,8 @@ class Milestone(Publishable):
     sources = models.ManyToManyField(Source, blank=True, related_name="milestones")
 
     objects = MilestoneQuerySet.as_manager()
+
+    search_fields = {"title": "A", "summary": "B"}
 
     class Meta:
         ordering = ["date", "title"]

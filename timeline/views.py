@@ -1,19 +1,19 @@
 from django.views.generic import DetailView
 
-from partners.exports import ExportMixin
+from content.exports import ExportMixin
+from content.views import FilteredListView, PreviewMixin
 from partners.models import Activity, Source
-from partners.views import FilteredListView, PreviewMixin
 
 from .entries import entries_for, split_keys, timeline_keys
 from .filters import MilestoneFilter
 from .models import Milestone
-from .records import MilestoneRecord
+from .serializers import MilestoneSerializer
 
 
 class TimelineView(ExportMixin, FilteredListView):
     """Milestones and activities merged into one list, grouped by year."""
 
-    record_type = MilestoneRecord
+    serializer = MilestoneSerializer
     export_title = "Timeline"
     formats = (*ExportMixin.formats, "ics")
     filterset_class = MilestoneFilter

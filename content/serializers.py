@@ -1,6 +1,6 @@
-"""How each kind of record is written out: a JSON record, its JSON Schema, a CSV row,
-an Atom entry. One description per model keeps the API, the exports and the published
-schemas in step.
+"""How each kind of record is written out: a JSON object, its JSON Schema, a CSV row,
+an Atom entry, a calendar event. One serializer per model keeps the API, the exports
+and the published schemas in step.
 """
 
 import datetime
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from . import dates
-from .models import Activity, CooperationArea, Partner, Source
+from .models import Publishable, public
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -120,14 +120,13 @@ def flatten(value):
 
 def one_parameter(ids):
     """A subquery of these ids in one query parameter: building and parsing a few
-    thousand placeholders per batch cost more than the query (2 s of a 100 000-row
-    export on PostgreSQL)."""
+    thousand placeholders per batch costs more than the query itself."""
     if connection.vendor == "postgresql":
         return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
     return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
 
 
-class RecordType:
+class Serializer:
     """A model as data. Subclasses declare ``properties`` and write ``record``."""
 
     registry = {}
@@ -145,12 +144,12 @@ class RecordType:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.name:
-            RecordType.registry[cls.name] = cls
+            Serializer.registry[cls.name] = cls
 
     def __init__(self, request):
         self.request = request
         self._site = request.build_absolute_uri("/").rstrip("/")
-        # Reverse once per request, not once per record: exports run to 100 000 rows.
+        # Reverse once per request, not once per record of a large export.
         self._html_url = (
             self._url_template(self.html_url_name) if self.html_url_name else ""
         )
@@ -172,7 +171,7 @@ class RecordType:
     @classmethod
     def queryset(cls):
         """Everything the public may see."""
-        raise NotImplementedError
+        return public(cls.model)
 
     def batches(self, queryset, chunk_size=2000):
         """Every object a batch at a time, each batch with its relations.
@@ -197,11 +196,11 @@ class RecordType:
         """The record of every object, streamed."""
         for batch, related in self.batches(queryset, chunk_size):
             for obj in batch:
-                yield self.record(obj, related[obj.id])
+                yield self.serialize(obj, related[obj.id])
 
-    def records(self, objects):
+    def serialize_all(self, objects):
         related = self.related(objects)
-        return [self.record(obj, related[obj.id]) for obj in objects]
+        return [self.serialize(obj, related[obj.id]) for obj in objects]
 
     def related(self, objects):
         """{pk: {relation: [dicts of the related fields]}} for the given objects."""
@@ -216,15 +215,15 @@ class RecordType:
             links = field.remote_field.through.objects.filter(
                 **{f"{source}__in": one_parameter(list(result))}
             ).order_by(*(f"{target}__{column}" for column in ordering))
-            if hasattr(related_model._default_manager, "public"):
-                public = related_model._default_manager.public().values("pk")
+            if issubclass(related_model, Publishable):
+                public = related_model.objects.public().values("pk")
                 links = links.filter(**{f"{target}__in": public})
             lookups = [f"{target}__{column}" for column in fields]
             for owner, *values in links.values_list(source, *lookups):
                 result[owner][name].append(dict(zip(fields, values, strict=True)))
         return result
 
-    def record(self, obj, related):
+    def serialize(self, obj, related):
         raise NotImplementedError
 
     def csv_row(self, record):
@@ -300,199 +299,3 @@ class RecordType:
 
 REFERENCE_FIELDS = ("slug", "name")
 SOURCE_FIELDS = ("url", "title", "publisher")
-
-
-class SourceRecord(RecordType):
-    name, plural, title = "source", "sources", "Source"
-    model = Source
-    lookup = "id"
-    properties = {
-        "id": {"type": "integer"},
-        "title": TEXT,
-        "publisher": TEXT,
-        "url": {**URI, "description": "The document itself."},
-        "published": nullable(DATE),
-        "accessed": nullable(DATE),
-        "confidence": {"enum": list(Source.Confidence.values)},
-        "html_url": URI,
-        "api_url": URI,
-        "updated_at": DATETIME,
-    }
-    csv_columns = list(properties)
-
-    def __init__(self, request):
-        super().__init__(request)
-        self._list_url = self._site + reverse("partners:source-list")
-
-    def html_url(self, obj):
-        return f"{self._list_url}#source-{obj.id}"
-
-    @classmethod
-    def queryset(cls):
-        return Source.objects.all()
-
-    def record(self, obj, related):
-        return {
-            "id": obj.id,
-            "title": obj.title,
-            "publisher": obj.publisher,
-            "url": obj.url,
-            "published": obj.published,
-            "accessed": obj.accessed,
-            "confidence": obj.confidence,
-            "html_url": self.html_url(obj),
-            "api_url": self.api_url(obj),
-            "updated_at": obj.updated_at,
-        }
-
-
-class AreaRecord(RecordType):
-    name, plural, title = "area", "areas", "Cooperation area"
-    model = CooperationArea
-    html_url_name = "partners:area-detail"
-    relations = {"sources": SOURCE_FIELDS}
-    properties = {
-        "slug": TEXT,
-        "name": TEXT,
-        "summary": TEXT,
-        "description": MARKDOWN,
-        "position": {"type": "integer"},
-        "sources": SOURCES,
-        "html_url": URI,
-        "api_url": URI,
-        "updated_at": DATETIME,
-    }
-    csv_columns = list(properties)
-
-    @classmethod
-    def queryset(cls):
-        return CooperationArea.objects.all()
-
-    def record(self, obj, related):
-        return {
-            "slug": obj.slug,
-            "name": obj.name,
-            "summary": obj.summary,
-            "description": obj.description,
-            "position": obj.position,
-            "sources": related["sources"],
-            "html_url": self.html_url(obj),
-            "api_url": self.api_url(obj),
-            "updated_at": obj.updated_at,
-        }
-
-
-class PartnerRecord(RecordType):
-    name, plural, title = "partner", "partners", "Partner"
-    model = Partner
-    html_url_name = "partners:partner-detail"
-    relations = {"sources": SOURCE_FIELDS}
-    properties = {
-        "slug": TEXT,
-        "name": TEXT,
-        "official_name": TEXT,
-        "iso_alpha2": {"type": "string", "pattern": "^[A-Z]{2}$"},
-        "iso_alpha3": {"type": "string", "pattern": "^[A-Z]{3}$"},
-        "status": {"enum": list(Partner.Status.values)},
-        "joined": nullable(PARTIAL_DATE),
-        "joined_precision": PRECISION,
-        "capital": TEXT,
-        "summary": TEXT,
-        "profile": MARKDOWN,
-        "sources": SOURCES,
-        "html_url": URI,
-        "api_url": URI,
-        "published_at": DATETIME,
-        "updated_at": DATETIME,
-    }
-    csv_columns = list(properties)
-
-    @classmethod
-    def queryset(cls):
-        return Partner.objects.public()
-
-    def record(self, obj, related):
-        return {
-            "slug": obj.slug,
-            "name": obj.name,
-            "official_name": obj.official_name,
-            "iso_alpha2": obj.iso_alpha2,
-            "iso_alpha3": obj.iso_alpha3,
-            "status": obj.status,
-            "joined": partial_iso(obj.joined, obj.joined_precision),
-            "joined_precision": obj.joined_precision,
-            "capital": obj.capital,
-            "summary": obj.summary,
-            "profile": obj.profile,
-            "sources": related["sources"],
-            "html_url": self.html_url(obj),
-            "api_url": self.api_url(obj),
-            "published_at": obj.publish_at,
-            "updated_at": obj.updated_at,
-        }
-
-
-class ActivityRecord(RecordType):
-    name, plural, title = "activity", "activities", "Activity"
-    model = Activity
-    html_url_name = "partners:activity-detail"
-    relations = {
-        "partners": REFERENCE_FIELDS,
-        "areas": REFERENCE_FIELDS,
-        "sources": SOURCE_FIELDS,
-    }
-    properties = {
-        "slug": TEXT,
-        "title": TEXT,
-        "kind": {"enum": list(Activity.Kind.values)},
-        "start": PARTIAL_DATE,
-        "start_precision": PRECISION,
-        "end": nullable(PARTIAL_DATE),
-        "end_precision": PRECISION,
-        "location": TEXT,
-        "summary": TEXT,
-        "body": MARKDOWN,
-        "partners": REFERENCE,
-        "areas": REFERENCE,
-        "sources": SOURCES,
-        "html_url": URI,
-        "api_url": URI,
-        "published_at": DATETIME,
-        "updated_at": DATETIME,
-    }
-    csv_columns = [column for column in properties if column != "api_url"]
-
-    @classmethod
-    def queryset(cls):
-        return Activity.objects.public()
-
-    def record(self, obj, related):
-        return {
-            "slug": obj.slug,
-            "title": obj.title,
-            "kind": obj.kind,
-            "start": partial_iso(obj.start_date, obj.start_precision),
-            "start_precision": obj.start_precision,
-            "end": partial_iso(obj.end_date, obj.end_precision),
-            "end_precision": obj.end_precision,
-            "location": obj.location,
-            "summary": obj.summary,
-            "body": obj.body,
-            "partners": related["partners"],
-            "areas": related["areas"],
-            "sources": related["sources"],
-            "html_url": self.html_url(obj),
-            "api_url": self.api_url(obj),
-            "published_at": obj.publish_at,
-            "updated_at": obj.updated_at,
-        }
-
-    def feed_item(self, obj, related):
-        item = super().feed_item(obj, related)
-        item["categories"].insert(0, obj.get_kind_display())
-        return item
-
-    def event(self, obj, related):
-        start = (obj.start_date, obj.start_precision)
-        end = (obj.end_date, obj.end_precision) if obj.end_date else start
-        return self.all_day_event(obj, related, obj.title, obj.summary, start, end)

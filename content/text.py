@@ -20,7 +20,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 
 
-# Rendering is pure and costs ~0.4 ms a text; the same texts are shown on every request.
+# Rendering is pure, and the same texts are shown on every request.
 @lru_cache(maxsize=4096)
 def render_markdown(text):
     """Public-safe HTML: no script, no event handler, no javascript: URL."""

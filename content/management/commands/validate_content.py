@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from partners.content_files import check_content, content_fixture_paths
+from content.loading import check_content, content_fixture_paths
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from partners.content_files import CONTENT_APPS, DERIVED_MODELS
+from content.models import content_models
 
 
 class Command(BaseCommand):
@@ -20,8 +20,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             call_command(
                 "dumpdata",
-                *CONTENT_APPS,
-                exclude=DERIVED_MODELS,
+                *(model._meta.label for model in content_models()),
                 indent=2,
                 output=output,
                 verbosity=0,

@@ -1,6 +1,6 @@
-"""Milestones as data: JSON record and schema, CSV row, Atom entry, calendar event."""
+"""Milestones as data (see content.serializers)."""
 
-from partners.records import (
+from content.serializers import (
     DATETIME,
     MARKDOWN,
     PARTIAL_DATE,
@@ -11,15 +11,15 @@ from partners.records import (
     SOURCES,
     TEXT,
     URI,
-    RecordType,
+    Serializer,
     partial_iso,
 )
-from partners.text import render_markdown
+from content.text import render_markdown
 
 from .models import Milestone
 
 
-class MilestoneRecord(RecordType):
+class MilestoneSerializer(Serializer):
     name, plural, title = "milestone", "milestones", "Milestone"
     model = Milestone
     html_url_name = "timeline:milestone-detail"
@@ -45,11 +45,7 @@ class MilestoneRecord(RecordType):
     }
     csv_columns = [column for column in properties if column != "api_url"]
 
-    @classmethod
-    def queryset(cls):
-        return Milestone.objects.public()
-
-    def record(self, obj, related):
+    def serialize(self, obj, related):
         return {
             "slug": obj.slug,
             "title": obj.title,

@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from partners.content_files import check_content, content_models, delete_content
+from content.loading import check_content, delete_content, has_content
 
 
 class Command(BaseCommand):
@@ -20,8 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, backup, replace, **options):
-        has_content = any(model._base_manager.exists() for model in content_models())
-        if has_content and not replace:
+        if has_content() and not replace:
             raise CommandError(
                 "The database already has content: nothing restored. "
                 "Use --replace to replace it with the backup."

@@ -5,16 +5,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from partners.models import Activity, CooperationArea, Partner, Source
-from timeline.models import Milestone
-from timeline.synthetic import SyntheticDataset
-
-CONTENT = [Partner, CooperationArea, Activity, Milestone, Source]
+from content.loading import has_content
+from ici_site.synthetic import SyntheticContent
 
 
 class Command(BaseCommand):
     help = (
-        "Fill an empty database, named by DATABASE_URL, with a synthetic dataset for "
+        "Fill an empty database, named by DATABASE_URL, with synthetic content for "
         "load tests. Refuses the default SQLite file and any database holding content."
     )
 
@@ -26,11 +23,11 @@ class Command(BaseCommand):
 
     def handle(self, activities, milestones, sources, seed, **options):
         self.check_target()
-        dataset = SyntheticDataset(seed=seed, progress=self.show_progress)
+        synthetic = SyntheticContent(seed=seed, progress=self.show_progress)
         with transaction.atomic():
-            dataset.create_base(sources=max(sources, 1))
-            dataset.create_activities(activities)
-            dataset.create_milestones(milestones)
+            synthetic.create_base(sources=max(sources, 1))
+            synthetic.create_activities(activities)
+            synthetic.create_milestones(milestones)
         if connection.vendor == "postgresql":
             # What autovacuum would do shortly: plan queries with the new numbers.
             with connection.cursor() as cursor:
@@ -53,13 +50,12 @@ class Command(BaseCommand):
             "db.sqlite3"
         ):
             raise CommandError("DATABASE_URL names db.sqlite3, the site's own content.")
-        for model in CONTENT:
-            if model.objects.exists():
-                raise CommandError(
-                    f"{connection.settings_dict['NAME']} already holds "
-                    f"{model._meta.verbose_name_plural}: synthetic data goes only into "
-                    "an empty, migrated database. Nothing was written."
-                )
+        if has_content():
+            raise CommandError(
+                f"{connection.settings_dict['NAME']} already holds content: synthetic "
+                "content goes only into an empty, migrated database. Nothing was "
+                "written."
+            )
 
     def show_progress(self, label, done, total):
         bar = "#" * (20 * done // total)

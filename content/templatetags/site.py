@@ -2,7 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
-from partners.text import render_markdown
+from content.text import render_markdown
 
 register = template.Library()
 

@@ -1,17 +1,11 @@
-"""Counts of public activities for the comparison matrix and the charts.
+"""The comparison matrix and the charts, laid out from the counts in counts.py."""
 
-Each function takes a queryset of activities the public may see and answers in a
-fixed number of queries, whatever the number of rows.
-"""
-
-from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count
-from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 from django.urls import reverse
 
+from . import counts
 from .models import CooperationArea, Partner
 
 
@@ -23,16 +17,6 @@ def activity_list_url(base=None, **filters):
     return reverse("partners:activity-list") + "?" + query.urlencode()
 
 
-def _counts(activities, *fields):
-    rows = (
-        activities.order_by()
-        .values(*fields)
-        .annotate(count=Count("pk", distinct=True))
-        .values_list(*fields, "count")
-    )
-    return {tuple(row[:-1]) if len(fields) > 1 else row[0]: row[-1] for row in rows}
-
-
 @dataclass
 class Matrix:
     partners: list
@@ -42,28 +26,27 @@ class Matrix:
     total: int = 0
 
 
-def matrix(activities):
-    """Partners down, areas across: activities in each cell, with totals.
+def matrix():
+    """Partners down, areas across: public activities in each cell, with totals.
 
     An activity with two partners counts once in each partner's row; the totals count
     each activity once, so they are not the sums of their cells.
     """
     partners = list(Partner.objects.public())
     areas = list(CooperationArea.objects.all())
-    cells = _counts(activities, "partners__slug", "areas__slug")
-    by_partner = _counts(activities, "partners__slug")
-    by_area = _counts(activities, "areas__slug")
-    result = Matrix(partners=partners, areas=areas, total=activities.count())
+    found = counts.matrix()
+    cells, by_partner, by_area = found["cells"], found["partner"], found["area"]
+    result = Matrix(partners=partners, areas=areas, total=found["total"])
     for partner in partners:
         result.rows.append(
             {
                 "partner": partner,
-                "total": by_partner.get(partner.slug, 0),
+                "total": by_partner.get(partner.pk, 0),
                 "url": activity_list_url(partner=partner.slug),
                 "cells": [
                     {
                         "area": area,
-                        "count": cells.get((partner.slug, area.slug), 0),
+                        "count": cells.get((partner.pk, area.pk), 0),
                         "url": activity_list_url(partner=partner.slug, area=area.slug),
                     }
                     for area in areas
@@ -73,7 +56,7 @@ def matrix(activities):
     result.area_totals = [
         {
             "area": area,
-            "count": by_area.get(area.slug, 0),
+            "count": by_area.get(area.pk, 0),
             "url": activity_list_url(area=area.slug),
         }
         for area in areas
@@ -132,60 +115,47 @@ class BarChart:
         return sum(bar.count for bar in self.bars)
 
 
-def per_year(activities, base=None):
+def per_year(filterset, base=None):
     """Activities by the year they started, every year in the range shown, even 0."""
-    years = Counter(
-        dict(
-            activities.order_by()
-            .annotate(year=ExtractYear("start_date"))
-            .values("year")
-            .annotate(count=Count("pk", distinct=True))
-            .values_list("year", "count")
-        )
-    )
+    years = counts.selection(filterset, "year")
     if not years:
         return []
     return [
         Bar(
             str(year),
-            years[year],
+            years.get(year, 0),
             activity_list_url(base, year_from=year, year_to=year),
         )
         for year in range(min(years), max(years) + 1)
     ]
 
 
-def per_area(activities, base=None):
-    counts = _counts(activities, "areas__slug")
+def per_link(filterset, name, objects, base=None):
+    """Activities by partner or area (`name`), in the order of `objects`."""
+    found = counts.selection(filterset, name)
     return [
-        Bar(
-            area.name, counts.get(area.slug, 0), activity_list_url(base, area=area.slug)
-        )
-        for area in CooperationArea.objects.all()
+        Bar(str(obj), found.get(obj.pk, 0), activity_list_url(base, **{name: obj.slug}))
+        for obj in objects
     ]
 
 
-def per_partner(activities, base=None):
-    counts = _counts(activities, "partners__slug")
+def charts(filterset, base=None):
+    """The three charts of the activities the filterset selects; bars link to the
+    activity list, keeping ``base`` filters."""
+    areas = CooperationArea.objects.all()
+    partners = Partner.objects.public()
     return [
-        Bar(
-            partner.name,
-            counts.get(partner.slug, 0),
-            activity_list_url(base, partner=partner.slug),
-        )
-        for partner in Partner.objects.public()
-    ]
-
-
-def charts(activities, base=None):
-    """The three charts; bars link to the activity list, keeping ``base`` filters."""
-    return [
-        BarChart("per-year", "Activities per year", "Year", per_year(activities, base)),
-        BarChart("per-area", "Activities by area", "Area", per_area(activities, base)),
+        BarChart("per-year", "Activities per year", "Year", per_year(filterset, base)),
+        BarChart(
+            "per-area",
+            "Activities by area",
+            "Area",
+            per_link(filterset, "area", areas, base),
+        ),
         BarChart(
             "per-partner",
             "Activities by partner",
             "Partner",
-            per_partner(activities, base),
+            per_link(filterset, "partner", partners, base),
         ),
     ]

@@ -2,42 +2,29 @@
 
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-# Load order of the site's content in fixtures/, each a JSON file of that name.
-CONTENT_FIXTURES = ["sources", "areas", "partners", "activities", "milestones"]
-# What a backup holds: every record and relation of the site's content.
-CONTENT_APPS = ["partners", "timeline"]
-# Kept by the database from the content (see partners.tally), never written or read
-# back as content.
-DERIVED_MODELS = ["partners.ActivityTally"]
+from .models import content_models
 
 
 def content_fixture_paths():
+    """The site's content files (settings.CONTENT_FIXTURES), in load order."""
     paths = []
-    for name in CONTENT_FIXTURES:
+    for name in settings.CONTENT_FIXTURES:
         found = [Path(d) / f"{name}.json" for d in settings.FIXTURE_DIRS]
         paths.append(next((path for path in found if path.exists()), found[0]))
     return paths
 
 
-def content_models():
-    """Most dependent first, the order to empty them in."""
-    models = [
-        model
-        for label in CONTENT_APPS
-        for model in apps.get_app_config(label).get_models()
-        if model._meta.label not in DERIVED_MODELS
-    ]
-    return list(reversed(models))
+def has_content():
+    return any(model._base_manager.exists() for model in content_models())
 
 
 def delete_content():
-    for model in content_models():
+    for model in reversed(content_models()):  # most dependent first
         model._base_manager.all().delete()
 
 

@@ -1,4 +1,4 @@
-"""A synthetic dataset at scale, for load tests and query-count tests.
+"""Synthetic content at scale, for load tests and query-count tests.
 
 Every record says it is synthetic: no invented fact can pass for real content.
 Rows are spread like the real content: six partners (four members, two in dialogue)
@@ -12,12 +12,12 @@ import random
 
 from django.utils import timezone
 
-from partners import dates
-from partners.cache import invalidate_pages
-from partners.dates import DatePrecision
-from partners.models import Activity, CooperationArea, Partner, Publishable, Source
-
-from .models import Milestone
+from content import dates
+from content.dates import DatePrecision
+from content.models import Publishable
+from content.version import invalidate
+from partners.models import Activity, CooperationArea, Partner, Source
+from timeline.models import Milestone
 
 FIRST_YEAR, YEARS = 2006, 20
 BATCH_SIZE = 2000
@@ -42,7 +42,7 @@ PARTNERS = [("A", True, 6), ("B", True, 5), ("C", True, 4), ("D", True, 3)]
 PARTNERS += [("E", False, 1), ("F", False, 1)]
 
 
-class SyntheticDataset:
+class SyntheticContent:
     def __init__(self, seed=2004, progress=None):
         self.random = random.Random(seed)
         self.progress = progress or (lambda label, done, total: None)
@@ -121,7 +121,7 @@ class SyntheticDataset:
             self._link(batch, "partners", self.partners, self.partner_weights, 3)
             self._link(batch, "areas", self.areas, None, 2)
             self._link(batch, "sources", self.sources, None, 2)
-        invalidate_pages()  # bulk writes send no signals
+        invalidate()  # bulk writes send no signals
 
     def create_milestones(self, count):
         def build(n):
@@ -142,7 +142,7 @@ class SyntheticDataset:
             self._link(batch, "partners", self.partners, self.partner_weights, 2)
             self._link(batch, "areas", self.areas, None, 2)
             self._link(batch, "sources", self.sources, None, 2)
-        invalidate_pages()
+        invalidate()
 
     def _batches(self, label, count, build, model):
         done = 0

@@ -2,12 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from partners.content_files import (
-    CONTENT_FIXTURES,
-    check_content,
-    content_fixture_paths,
-)
-from partners.models import Partner
+from content.loading import check_content, content_fixture_paths, has_content
 
 
 class Command(BaseCommand):
@@ -24,7 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, reset, **options):
-        if Partner.objects.exists() and not reset:
+        if has_content() and not reset:
             self.stdout.write(
                 "Content already loaded: kept as it is (--reset reloads)."
             )
@@ -35,7 +30,7 @@ class Command(BaseCommand):
                 "Nothing loaded; fix the fixtures first:\n" + "\n".join(problems)
             )
         with transaction.atomic():
-            call_command("loaddata", *CONTENT_FIXTURES, verbosity=0)
+            call_command("loaddata", *content_fixture_paths(), verbosity=0)
             # Start each record's history from the loaded content.
             call_command("createinitialrevisions", comment="Loaded from fixtures.")
         self.stdout.write(self.style.SUCCESS("Content loaded from fixtures/."))

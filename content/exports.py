@@ -65,7 +65,7 @@ def with_format(request, fmt):
     return request.build_absolute_uri(request.path) + "?" + query.urlencode()
 
 
-def metadata(request, record_type, title, filters, count=None):
+def metadata(request, serializer, title, filters, count=None):
     """The provenance block every export carries."""
     citation = citations.for_request(request, title)
     meta = {
@@ -76,7 +76,7 @@ def metadata(request, record_type, title, filters, count=None):
         "dataset_version": citation.version,
         "filters": filters,
         "record_schema": request.build_absolute_uri(
-            reverse("api:schema", args=[record_type.name])
+            reverse("api:schema", args=[serializer.name])
         ),
         "documentation": request.build_absolute_uri(reverse("data")),
         "citation": citation.apa(),
@@ -101,9 +101,9 @@ class Echo:
 
 
 class Export:
-    def __init__(self, request, record_type, queryset, title, filters):
+    def __init__(self, request, serializer, queryset, title, filters):
         self.request = request
-        self.records = record_type(request)
+        self.serializer = serializer(request)
         self.queryset = queryset
         self.title = title
         self.filters = filters
@@ -113,7 +113,7 @@ class Export:
         return getattr(self, fmt)()
 
     def filename(self, extension):
-        slug = self.records.plural
+        slug = self.serializer.plural
         return f"{slug}-{self.version.replace(':', '')}.{extension}"
 
     def headers(self, extension):
@@ -125,12 +125,12 @@ class Export:
         }
 
     def rows(self):
-        return self.records.iterate(self.queryset, chunk_size=CHUNK_SIZE)
+        return self.serializer.iterate(self.queryset, chunk_size=CHUNK_SIZE)
 
     def meta(self, count=True):
         return metadata(
             self.request,
-            self.records,
+            self.serializer,
             self.title,
             self.filters,
             self.queryset.count() if count else None,
@@ -143,9 +143,9 @@ class Export:
         writer = csv.writer(Echo())
 
         def lines():
-            yield writer.writerow(self.records.csv_columns)
+            yield writer.writerow(self.serializer.csv_columns)
             for record in self.rows():
-                yield writer.writerow(self.records.csv_row(record))
+                yield writer.writerow(self.serializer.csv_row(record))
 
         return StreamingHttpResponse(
             _batched(lines()),
@@ -184,9 +184,9 @@ class Export:
         newest_first = "-publish_at" if "publish_at" in fields else "-updated_at"
         newest = self.queryset.prefetch_related(None).order_by(newest_first, "-pk")
         newest = list(newest[:FEED_LIMIT])
-        related = self.records.related(newest)
+        related = self.serializer.related(newest)
         for obj in newest:
-            feed.add_item(**self.records.feed_item(obj, related[obj.id]))
+            feed.add_item(**self.serializer.feed_item(obj, related[obj.id]))
         response = HttpResponse(content_type=CONTENT_TYPES["atom"])
         feed.write(response, "utf-8")
         response["X-Dataset-Version"] = self.version
@@ -206,9 +206,9 @@ class Export:
 
         def parts():
             yield head
-            for batch, related in self.records.batches(self.queryset, CHUNK_SIZE):
+            for batch, related in self.serializer.batches(self.queryset, CHUNK_SIZE):
                 for obj in batch:
-                    yield self.event(self.records.event(obj, related[obj.id]))
+                    yield self.event(self.serializer.event(obj, related[obj.id]))
             yield end
 
         return StreamingHttpResponse(
@@ -237,7 +237,7 @@ class ExportMixin:
     the HTML page lists; invalid filters or an unknown format answer 400.
     """
 
-    record_type = None
+    serializer = None
     export_title = ""
     formats = ("csv", "json", "atom", "metadata")
     export_class = Export
@@ -261,7 +261,7 @@ class ExportMixin:
             queryset = filterset.qs
         export = self.export_class(
             request,
-            self.record_type,
+            self.serializer,
             queryset,
             self.export_title,
             applied_filters(request, filterset),

@@ -4,8 +4,8 @@ from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from partners import citations
-from partners.records import RecordType
+from content import citations
+from content.serializers import Serializer
 
 register = template.Library()
 
@@ -35,8 +35,8 @@ def citation(context, title):
 @register.simple_tag
 def api_url(obj):
     """The API address of a record, or '' for objects the API does not serve."""
-    for record_type in RecordType.registry.values():
-        if isinstance(obj, record_type.model):
-            lookup = getattr(obj, record_type.lookup)
-            return reverse(f"api:{record_type.name}-detail", args=[lookup])
+    for serializer in Serializer.registry.values():
+        if isinstance(obj, serializer.model):
+            lookup = getattr(obj, serializer.lookup)
+            return reverse(f"api:{serializer.name}-detail", args=[lookup])
     return ""
