@@ -223,8 +223,24 @@ class Serializer:
                 result[owner][name].append(dict(zip(fields, values, strict=True)))
         return result
 
+    # Properties that are not the object's attribute of the same name: name ->
+    # function of the object (a plain row of its fields, in exports).
+    computed = {}
+
     def serialize(self, obj, related):
-        raise NotImplementedError
+        record = {}
+        for name in self.properties:
+            if name in self.relations:
+                record[name] = related[name]
+            elif name in self.computed:
+                record[name] = self.computed[name](obj)
+            elif name in ("html_url", "api_url"):
+                record[name] = getattr(self, name)(obj)
+            elif name == "published_at":
+                record[name] = obj.publish_at
+            else:
+                record[name] = getattr(obj, name)
+        return record
 
     def csv_row(self, record):
         return [flatten(record[column]) for column in self.csv_columns]

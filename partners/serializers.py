@@ -47,20 +47,6 @@ class SourceSerializer(Serializer):
     def html_url(self, obj):
         return f"{self._list_url}#source-{obj.id}"
 
-    def serialize(self, obj, related):
-        return {
-            "id": obj.id,
-            "title": obj.title,
-            "publisher": obj.publisher,
-            "url": obj.url,
-            "published": obj.published,
-            "accessed": obj.accessed,
-            "confidence": obj.confidence,
-            "html_url": self.html_url(obj),
-            "api_url": self.api_url(obj),
-            "updated_at": obj.updated_at,
-        }
-
 
 class AreaSerializer(Serializer):
     name, plural, title = "area", "areas", "Cooperation area"
@@ -79,19 +65,6 @@ class AreaSerializer(Serializer):
         "updated_at": DATETIME,
     }
     csv_columns = list(properties)
-
-    def serialize(self, obj, related):
-        return {
-            "slug": obj.slug,
-            "name": obj.name,
-            "summary": obj.summary,
-            "description": obj.description,
-            "position": obj.position,
-            "sources": related["sources"],
-            "html_url": self.html_url(obj),
-            "api_url": self.api_url(obj),
-            "updated_at": obj.updated_at,
-        }
 
 
 class PartnerSerializer(Serializer):
@@ -118,26 +91,7 @@ class PartnerSerializer(Serializer):
         "updated_at": DATETIME,
     }
     csv_columns = list(properties)
-
-    def serialize(self, obj, related):
-        return {
-            "slug": obj.slug,
-            "name": obj.name,
-            "official_name": obj.official_name,
-            "iso_alpha2": obj.iso_alpha2,
-            "iso_alpha3": obj.iso_alpha3,
-            "status": obj.status,
-            "joined": partial_iso(obj.joined, obj.joined_precision),
-            "joined_precision": obj.joined_precision,
-            "capital": obj.capital,
-            "summary": obj.summary,
-            "profile": obj.profile,
-            "sources": related["sources"],
-            "html_url": self.html_url(obj),
-            "api_url": self.api_url(obj),
-            "published_at": obj.publish_at,
-            "updated_at": obj.updated_at,
-        }
+    computed = {"joined": lambda obj: partial_iso(obj.joined, obj.joined_precision)}
 
 
 class ActivitySerializer(Serializer):
@@ -169,27 +123,10 @@ class ActivitySerializer(Serializer):
         "updated_at": DATETIME,
     }
     csv_columns = [column for column in properties if column != "api_url"]
-
-    def serialize(self, obj, related):
-        return {
-            "slug": obj.slug,
-            "title": obj.title,
-            "kind": obj.kind,
-            "start": partial_iso(obj.start_date, obj.start_precision),
-            "start_precision": obj.start_precision,
-            "end": partial_iso(obj.end_date, obj.end_precision),
-            "end_precision": obj.end_precision,
-            "location": obj.location,
-            "summary": obj.summary,
-            "body": obj.body,
-            "partners": related["partners"],
-            "areas": related["areas"],
-            "sources": related["sources"],
-            "html_url": self.html_url(obj),
-            "api_url": self.api_url(obj),
-            "published_at": obj.publish_at,
-            "updated_at": obj.updated_at,
-        }
+    computed = {
+        "start": lambda obj: partial_iso(obj.start_date, obj.start_precision),
+        "end": lambda obj: partial_iso(obj.end_date, obj.end_precision),
+    }
 
     def feed_item(self, obj, related):
         item = super().feed_item(obj, related)

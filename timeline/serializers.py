@@ -44,23 +44,7 @@ class MilestoneSerializer(Serializer):
         "updated_at": DATETIME,
     }
     csv_columns = [column for column in properties if column != "api_url"]
-
-    def serialize(self, obj, related):
-        return {
-            "slug": obj.slug,
-            "title": obj.title,
-            "date": partial_iso(obj.date, obj.date_precision),
-            "date_precision": obj.date_precision,
-            "summary": obj.summary,
-            "is_key": obj.is_key,
-            "partners": related["partners"],
-            "areas": related["areas"],
-            "sources": related["sources"],
-            "html_url": self.html_url(obj),
-            "api_url": self.api_url(obj),
-            "published_at": obj.publish_at,
-            "updated_at": obj.updated_at,
-        }
+    computed = {"date": lambda obj: partial_iso(obj.date, obj.date_precision)}
 
     def feed_item(self, obj, related):
         return {
