@@ -1,6 +1,7 @@
 """A Redis cache that turns an outage into cache misses, logged once.
 
-Use it as the cache BACKEND wherever Django's own RedisCache would go. While Redis is
+Built on django-redis, which keeps one client per server where Django's own RedisCache
+builds a new one for every call (most of a page-cache hit's time). While Redis is
 unreachable every read is a miss and every write is dropped, so pages are served
 uncached; Redis is tried again every RETRY_SECONDS, not on every call, so an outage
 costs no time per request. Going down and coming back are logged once each, and on
@@ -13,7 +14,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django_redis.cache import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -62,7 +63,7 @@ _outages_lock = threading.Lock()
 class TolerantRedisCache(RedisCache):
     def __init__(self, server, params):
         # A Redis that stops answering must not hold a request for long.
-        options = {"socket_connect_timeout": 1, "socket_timeout": 1}
+        options = {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
         options.update(params.get("OPTIONS", {}))
         super().__init__(server, {**params, "OPTIONS": options})
         self.location = server

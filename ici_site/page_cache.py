@@ -45,7 +45,9 @@ def is_anonymous_get(request):
 def page_key(request):
     """The page's address as Django accepted it and the headers it may vary on."""
     parts = [
-        request.build_absolute_uri(),
+        request.scheme,
+        request.get_host(),  # validated: a host Django refuses raises DisallowedHost
+        request.get_full_path(),
         *(request.META.get(header, "") for header in VARY.values()),
     ]
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -82,8 +84,7 @@ class PublicPageCacheMiddleware:
         if current is None:  # no content version to keep pages under
             return self.get_response(request)
         if (stored := found.get(key)) and stored[0] == current:
-            _, status, headers, content = stored
-            response = HttpResponse(content, status=status, headers=headers)
+            response = stored[1]
             response["X-Request-ID"] = assign_request_id(request)
             return get_conditional_response(
                 request, etag=response.get("ETag"), response=response
@@ -97,12 +98,10 @@ class PublicPageCacheMiddleware:
         # Browsers and proxies may keep a copy but must revalidate it (ETag) first.
         patch_cache_control(response, public=True, no_cache=True)
         set_response_etag(response)
-        headers = {k: v for k, v in response.items() if k not in PER_REQUEST}
+        stored = HttpResponse(response.content, headers=response.headers)
+        for header in PER_REQUEST:
+            del stored[header]
         try:
-            cache.set(
-                key,
-                (current, response.status_code, headers, response.content),
-                settings.PAGE_CACHE_SECONDS,
-            )
+            cache.set(key, (current, stored), settings.PAGE_CACHE_SECONDS)
         except Exception:
             logger.exception("Page cache unavailable; the page was not stored.")

@@ -35,7 +35,8 @@ STATIC = "/static/css/site.css"
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=8600)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="per worker")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=int, default=5, help="seconds per URL")
     parser.add_argument("--runs", type=int, default=3, help="rounds over all URLs")
@@ -133,6 +134,7 @@ def start_server(args, env):
             "ici_site.wsgi",
             f"--bind=127.0.0.1:{args.port}",
             f"--workers={args.workers}",
+            f"--threads={args.threads}",
             "--log-level=warning",
         ],
         cwd=ROOT,
@@ -258,7 +260,8 @@ def report(args, pages, rounds, names):
     mode = "uncached" if args.uncached else "cached"
     print(
         f"\n{os.environ['DATABASE_URL'].split('://')[0]}, {mode}, "
-        f"{args.connections} connections, {args.workers} gunicorn workers, "
+        f"{args.connections} connections, {args.workers} gunicorn workers of "
+        f"{args.threads} thread(s), "
         f"median of {args.runs} rounds of {args.duration} s per URL\n"
     )
     print("| page | req/s | p50 ms | p99 ms | ratio to static | errors |")
