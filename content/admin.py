@@ -3,9 +3,12 @@
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion_compare.admin import CompareVersionAdmin
+
+from .models import Change, ProblemReport
 
 admin.site.site_header = _("ICI Reference: editors")
 admin.site.site_title = _("ICI Reference admin")
@@ -33,11 +36,132 @@ def year_filter(field_name):
     return YearListFilter
 
 
-class ContentAdmin(CompareVersionAdmin):
-    """Every content change is kept as a revision: history, compare, restore."""
+class ContentForm(forms.ModelForm):
+    change_note = forms.CharField(
+        label=_("Note for readers"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "When you correct a published record, say in one line what changed and "
+            "why: it is listed on the public Changes page (your name is not)."
+        ),
+    )
 
+
+class ContentAdmin(CompareVersionAdmin):
+    """Every content change is kept as a revision: history, compare, restore; a
+    correction of a published record with a note is listed on the Changes page."""
+
+    form = ContentForm
     save_on_top = True
     history_latest_first = True
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        rest = [
+            (
+                name,
+                {**opts, "fields": [f for f in opts["fields"] if f != "change_note"]},
+            )
+            for name, opts in fieldsets
+        ]
+        return [*rest, (_("Correction"), {"fields": ["change_note"]})]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        note = form.cleaned_data.get("change_note", "").strip()
+        if change and note and getattr(obj, "state", "published") == "published":
+            Change.objects.create(record=obj, note=note)
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin):
+    list_display = ["note", "record", "changed_at"]
+    readonly_fields = ["content_type", "object_id", "changed_at"]
+    fields = ["note", "content_type", "object_id", "changed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(admin.ModelAdmin):
+    list_display = ["page", "short_message", "reported_at", "status"]
+    list_filter = ["status"]
+    readonly_fields = ["page", "message", "reported_at"]
+    fields = ["page", "message", "reported_at", "status"]
+    actions = ["close"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("message"))
+    def short_message(self, report):
+        return report.message[:80]  # the admin escapes it, as every value
+
+    @admin.action(description=_("Close selected reports"), permissions=["change"])
+    def close(self, request, queryset):
+        closed = queryset.update(status=ProblemReport.Status.CLOSED)
+        self.message_user(request, _("%(count)d report(s) closed.") % {"count": closed})
+
+
+class CitationFormSet(forms.BaseInlineFormSet):
+    """No source, no publish: a published record cites at least one source (where
+    the inline requires it), each with the passage that supports the record."""
+
+    def clean(self):
+        super().clean()
+        if getattr(self.instance, "state", None) != "published":
+            return
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
+        ]
+        if self.required and not kept:
+            raise forms.ValidationError(
+                _("Add at least one source before publishing, or save as a draft.")
+            )
+        if any(not citation.get("passage", "").strip() for citation in kept):
+            raise forms.ValidationError(
+                _(
+                    "Give every source the passage that supports this record before "
+                    "publishing, or save as a draft."
+                )
+            )
+
+
+class CitationInline(admin.TabularInline):
+    """A record's sources, each with its supporting passage."""
+
+    formset = CitationFormSet
+    fields = ["source", "passage", "passage_en"]
+    autocomplete_fields = ["source"]
+    extra = 1
+    required = False  # at least one source before publishing
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.required = self.required
+        return formset
+
+
+def citations_inline(model, required=False):
+    """The inline of a record's citations (`model`); `required`: at least one source
+    before publishing."""
+    attrs = {"model": model, "required": required}
+    return type(f"{model.__name__}Inline", (CitationInline,), attrs)
+
+
+def unsupported(queryset, required):
+    """The records of `queryset` that may not be published: a source without its
+    passage, or (`required`) no source at all."""
+    missing = Q(citations__passage="")
+    if required:
+        missing |= Q(citations__isnull=True)
+    return queryset.filter(missing).distinct()
 
 
 class PublishableAdmin(ContentAdmin):
@@ -50,17 +174,19 @@ class PublishableAdmin(ContentAdmin):
 
     @admin.action(description=_("Publish selected items"), permissions=["change"])
     def publish(self, request, queryset):
-        if self.requires_sources:
-            unsourced = queryset.filter(sources__isnull=True)
-            if unsourced.exists():
-                names = ", ".join(str(obj) for obj in unsourced[:5])
-                self.message_user(
-                    request,
-                    _("Not published, no source yet: %(names)s. Add a source first.")
-                    % {"names": names},
-                    messages.ERROR,
+        blocked = unsupported(queryset, self.requires_sources)
+        if blocked.exists():
+            names = ", ".join(str(obj) for obj in blocked[:5])
+            self.message_user(
+                request,
+                _(
+                    "Not published, a source or its passage is missing: %(names)s. "
+                    "Add them first."
                 )
-                queryset = queryset.exclude(pk__in=unsourced.values("pk"))
+                % {"names": names},
+                messages.ERROR,
+            )
+            queryset = queryset.exclude(pk__in=blocked.values("pk"))
         self._set_state(request, queryset, self.model.State.PUBLISHED)
 
     @admin.action(description=_("Unpublish selected items"), permissions=["change"])
@@ -90,24 +216,9 @@ class PublishableAdmin(ContentAdmin):
             )
 
 
-class SourcedContentForm(forms.ModelForm):
-    """Activities and milestones: nothing is published without a source."""
-
-    def clean(self):
-        data = super().clean()
-        published = data.get("state") == self._meta.model.State.PUBLISHED
-        if published and not data.get("sources"):
-            self.add_error(
-                "sources",
-                _("Add at least one source before publishing, or save as a draft."),
-            )
-        return data
-
-
 class WithPartnersAdmin(PublishableAdmin):
     """Activities and milestones: sourced records that name the partners involved."""
 
-    form = SourcedContentForm
     requires_sources = True
 
     def get_queryset(self, request):

@@ -15,13 +15,15 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from . import version
-from .models import Publishable, content_models, public
+from .models import Content, Publishable, content_models, public
 
 
 def latest_change():
     """The latest public change (None when nothing is public)."""
     moments = []
     for model in content_models():
+        if not issubclass(model, Content):
+            continue
         fields = {"edited": Max("updated_at")}
         if issubclass(model, Publishable):
             fields["published"] = Max("publish_at")

@@ -7,7 +7,8 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from .models import content_models
+from . import sourcing
+from .models import Link, content_models
 
 
 def content_fixture_paths():
@@ -32,12 +33,13 @@ class Rollback(Exception):
     pass
 
 
-def check_content(paths, replace=False):
+def check_content(paths, replace=False, notes=None):
     """Problems found loading these files, each naming its file and record.
 
     Everything is loaded for real, validated and then rolled back, so the database
     is untouched whatever the files hold. With replace, the files are checked as if
-    loaded into a database emptied of content first.
+    loaded into a database emptied of content first. A `notes` list receives what the
+    sourcing checks point to, which does not stop a load.
     """
     problems = []
     try:
@@ -49,6 +51,8 @@ def check_content(paths, replace=False):
                 loaded += load_file(Path(path), problems)
             for where, obj, links in loaded:
                 problems += [f"{where}: {p}" for p in reference_problems(obj, links)]
+            if notes is not None:
+                notes += sourcing.notes()
             raise Rollback
     except Rollback:
         pass
@@ -109,5 +113,23 @@ def reference_problems(obj, links):
                 f"{name}: no {target._meta.verbose_name} with pk "
                 f"{', '.join(str(pk) for pk in sorted(missing))}"
             )
-    if getattr(obj, "state", None) == "published" and links.get("sources") == []:
-        yield "sources: a published record must cite at least one source"
+    for field in obj._meta.concrete_fields:
+        key = getattr(obj, field.attname)
+        target = field.related_model
+        if field.is_relation and not target._base_manager.filter(pk=key).exists():
+            yield f"{field.name}: no {target._meta.verbose_name} with pk {key}"
+    yield from citation_problems(obj)
+
+
+def citation_problems(obj):
+    """No source, no publish: a published record with citations cites at least one
+    source, each with the passage that supports it."""
+    if isinstance(obj, Link) and not obj.passage.strip():
+        records = [
+            getattr(obj, f.name) for f in obj._meta.concrete_fields if f.is_relation
+        ]
+        if any(getattr(record, "state", None) == "published" for record in records):
+            yield "passage: every source of a published record needs its passage"
+    elif getattr(obj, "state", None) == "published" and hasattr(obj, "citations"):
+        if not obj.citations.exists():
+            yield "sources: a published record must cite at least one source"

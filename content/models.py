@@ -1,6 +1,10 @@
 """What every kind of content shares: when it last changed, and the publication rule."""
 
+import datetime
+
 from django.apps import apps
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -17,16 +21,23 @@ class Content(models.Model):
         abstract = True
 
 
-def content_models(include_links=False):
-    """Every kind of content, in the order the apps declare them (the order to
-    load them in); with include_links, their many-to-many link tables too."""
+class Link(models.Model):
+    """A link between content records that holds content of its own (a citation's
+    passage): backed up, loaded and watched as content, never public on its own."""
+
+    class Meta:
+        abstract = True
+
+
+def content_models(include_link_tables=False):
+    """Every kind of content and Link, in the order the apps declare them (the order
+    to load them in); with include_link_tables, the plain many-to-many tables
+    between content records too."""
     found = []
-    for model in apps.get_models(include_auto_created=include_links):
-        if issubclass(model, Content):
+    for model in apps.get_models(include_auto_created=include_link_tables):
+        owner = model._meta.auto_created or model
+        if issubclass(owner, Content | Link):
             found.append(model)
-        elif include_links and model._meta.auto_created:
-            if issubclass(model._meta.auto_created, Content):
-                found.append(model)
     return found
 
 
@@ -80,3 +91,72 @@ def public(model, now=None):
     """Everything of `model` the public may see: public() where it has a state."""
     manager = model._default_manager
     return manager.public(now) if issubclass(model, Publishable) else manager.all()
+
+
+class ChangeQuerySet(models.QuerySet):
+    def public(self):
+        """Changes to records the public may see now, each with its record."""
+        changes = list(self.select_related("content_type")[:500])
+        visible = {}
+        for content_type in {change.content_type for change in changes}:
+            model = content_type.model_class()
+            ids = [c.object_id for c in changes if c.content_type == content_type]
+            visible[content_type] = public(model).in_bulk(ids)
+        for change in changes:
+            if record := visible[change.content_type].get(change.object_id):
+                change.public_record = record
+                yield change
+
+
+class Change(models.Model):
+    """A change an editor made to a published record, with a note for readers: the
+    site's public list of corrections."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    note = models.CharField(
+        _("note for readers"),
+        max_length=200,
+        help_text=_("One line saying what changed and why, e.g. the date corrected."),
+    )
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.note
+
+
+class ProblemQuerySet(models.QuerySet):
+    def recent_from(self, client, hours=1):
+        since = timezone.now() - datetime.timedelta(hours=hours)
+        return self.filter(client=client, reported_at__gte=since)
+
+
+class ProblemReport(models.Model):
+    """A reader's report of a problem with a page, for editors to check and close."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    page = models.CharField(max_length=300, help_text=_("The page's address."))
+    message = models.TextField(max_length=2000)
+    # A keyed digest of the reader's address: enough to limit reports, no address kept.
+    client = models.CharField(max_length=64, editable=False)
+    reported_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.CharField(max_length=6, choices=Status, default=Status.OPEN)
+
+    objects = ProblemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at"]
+        indexes = [models.Index(fields=["client", "reported_at"])]
+
+    def __str__(self):
+        return f"{self.page}: {self.message[:60]}"

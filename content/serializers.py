@@ -42,8 +42,21 @@ SOURCES = {
     "type": "array",
     "items": {
         "type": "object",
-        "properties": {"url": URI, "title": TEXT, "publisher": TEXT},
-        "required": ["url", "title", "publisher"],
+        "properties": {
+            "url": URI,
+            "title": TEXT,
+            "publisher": TEXT,
+            "passage": {
+                **TEXT,
+                "description": "The words of the source that support the record, "
+                "verbatim, in the source's language.",
+            },
+            "passage_en": {
+                **TEXT,
+                "description": "An English rendering of the passage, or empty.",
+            },
+        },
+        "required": ["url", "title", "publisher", "passage", "passage_en"],
         "additionalProperties": False,
     },
 }
@@ -100,17 +113,24 @@ def partial_iso(value, precision):
     return value.isoformat()[: _ISO_LENGTH.get(precision, 10)]
 
 
+def cell(item):
+    """One listed item in a CSV cell: its name, or its URL and supporting passage."""
+    if not isinstance(item, dict):
+        return str(item)
+    if "name" in item:
+        return item["name"]
+    passage = item.get("passage") and f' "{item["passage"]}"'
+    return item["url"] + (passage or "")
+
+
 def flatten(value):
-    """A JSON value as one CSV cell: lists become '; '-separated names or URLs."""
+    """A JSON value as one CSV cell: lists become '; '-separated names or sources."""
     if type(value) is str:  # most cells: answer them first
         return value
     if value is None:
         return ""
     if isinstance(value, list):
-        return "; ".join(
-            item.get("name") or item.get("url") if isinstance(item, dict) else str(item)
-            for item in value
-        )
+        return "; ".join(cell(item) for item in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if hasattr(value, "isoformat"):
@@ -218,7 +238,9 @@ class Serializer:
             if issubclass(related_model, Publishable):
                 public = related_model.objects.public().values("pk")
                 links = links.filter(**{f"{target}__in": public})
-            lookups = [f"{target}__{column}" for column in fields]
+            # Columns of the link itself (a citation's passage), else of its target.
+            own = {f.name for f in links.model._meta.concrete_fields}
+            lookups = [c if c in own else f"{target}__{c}" for c in fields]
             for owner, *values in links.values_list(source, *lookups):
                 result[owner][name].append(dict(zip(fields, values, strict=True)))
         return result
@@ -314,4 +336,4 @@ class Serializer:
 
 
 REFERENCE_FIELDS = ("slug", "name")
-SOURCE_FIELDS = ("url", "title", "publisher")
+SOURCE_FIELDS = ("url", "title", "publisher", "passage", "passage_en")

@@ -37,7 +37,7 @@ def _invalidate_on_link_change(action, **kwargs):
 
 def watch_content():
     """Drop the version whenever any content record or link changes."""
-    for model in content_models(include_links=True):
+    for model in content_models(include_link_tables=True):
         uid = f"content-version-{model._meta.label}"
         post_save.connect(invalidate, sender=model, dispatch_uid=uid)
         post_delete.connect(invalidate, sender=model, dispatch_uid=uid)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from content import sourcing
 from partners.models import Activity, Partner, Source
 from timeline.models import Milestone
 
@@ -36,6 +37,7 @@ class ContentHealthView(TemplateView):
                 "Sources not on https",
                 Source.objects.exclude(url__istartswith="https://"),
             ),
+            *((title, records.distinct()) for title, records in sourcing.checks()),
         ]
         return super().get_context_data(
             **admin.site.each_context(self.request),

@@ -31,3 +31,10 @@ def anonymous_client(username, ip_address, user_agent, path_info, request):
         hashlib.sha256,
     ).hexdigest()[:16]
     return f"client {digest} on {path_info}"
+
+
+def client_digest(request):
+    """A keyed digest of the request's address: tells clients apart, names none."""
+    address = client_ip(request) or ""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]

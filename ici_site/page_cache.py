@@ -44,11 +44,14 @@ def is_anonymous_get(request):
 
 def page_key(request):
     """The page's address as Django accepted it and the headers it may vary on."""
+    meta = request.META
     parts = [
         request.scheme,
         request.get_host(),  # validated: a host Django refuses raises DisallowedHost
-        request.get_full_path(),
-        *(request.META.get(header, "") for header in VARY.values()),
+        meta.get("SCRIPT_NAME", ""),
+        meta.get("PATH_INFO", ""),
+        meta.get("QUERY_STRING", ""),
+        *(meta.get(header, "") for header in VARY.values()),
     ]
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

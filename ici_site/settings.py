@@ -178,8 +178,27 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# Hosts whose pages the citing rules exclude: aggregators, reprints, leak mirrors.
+EXCLUDED_SOURCE_HOSTS = [
+    "gcclub.org",
+    "miragenews.com",
+    "docslib.org",
+    "enewspf.com",
+    "blogspot.com",
+    "wikileaks.ikiru.ch",
+    "iuvmdaily.com",
+    "uae71.org",
+    "eubriefs.com",
+]
 # The site's content in fixtures/, in the order it loads (content.loading).
-CONTENT_FIXTURES = ["sources", "areas", "partners", "activities", "milestones"]
+CONTENT_FIXTURES = [
+    "sources",
+    "areas",
+    "partners",
+    "activities",
+    "milestones",
+    "citations",
+]
 
 SITE_NAME = "ICI Reference"
 

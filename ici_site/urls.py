@@ -41,6 +41,9 @@ urlpatterns = [
     path("timeline/", include("timeline.urls")),
     path("data/", views.DataView.as_view(), name="data"),
     path("methodology/", views.MethodologyView.as_view(), name="methodology"),
+    path("changes/", views.ChangesView.as_view(), name="changes"),
+    path("changes/feed/", views.ChangesFeed(), name="changes-feed"),
+    path("report/", views.ProblemReportView.as_view(), name="report-problem"),
     path("api/v1/", include(api_v1)),
     path(
         settings.ADMIN_URL + "content-health/",

@@ -2,15 +2,22 @@ import logging
 import uuid
 from collections import Counter
 
+from django import forms
+from django.conf import settings
+from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
+from content.models import Change, ProblemReport
 from partners.models import Activity, CooperationArea, Partner, Source
 from timeline.models import Milestone
 
+from .lockout import client_digest
 from .search import KINDS, SearchForm, search
 
 logger = logging.getLogger(__name__)
@@ -115,3 +122,83 @@ class DataView(TemplateView):
 
 class MethodologyView(TemplateView):
     template_name = "methodology.html"
+
+
+class ChangesView(TemplateView):
+    """Corrections to published records, newest first, with the editors' notes."""
+
+    template_name = "changes.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(changes=list(Change.objects.public()), **kwargs)
+
+
+class ChangesFeed(Feed):
+    title = f"Changes to the {settings.SITE_NAME}"
+    description = "Corrections to published records, newest first."
+
+    def link(self):
+        return reverse("changes")
+
+    def items(self):
+        return list(Change.objects.public())[:50]
+
+    def item_title(self, change):
+        return str(change.public_record)
+
+    def item_description(self, change):
+        return change.note
+
+    def item_link(self, change):
+        return change.public_record.get_absolute_url()
+
+    def item_guid(self, change):
+        return f"change-{change.pk}"
+
+    def item_pubdate(self, change):
+        return change.changed_at
+
+
+class ProblemReportForm(forms.ModelForm):
+    # Left empty by people; bots that fill every field give themselves away.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    class Meta:
+        model = ProblemReport
+        fields = ["page", "message"]
+        labels = {"message": _("What is wrong on this page?")}
+        widgets = {"page": forms.HiddenInput}
+
+    def clean_page(self):
+        page = self.cleaned_data["page"]
+        if not page.startswith("/") or page.startswith("//"):
+            raise forms.ValidationError(_("Report a page of this site."))
+        return page
+
+
+REPORTS_PER_HOUR = 5
+
+
+class ProblemReportView(FormView):
+    """'Report a problem with this page': no account or e-mail, a honeypot field and
+    a few reports an hour from one address."""
+
+    template_name = "report_problem.html"
+    form_class = ProblemReportForm
+
+    def get_initial(self):
+        return {"page": self.request.GET.get("page", "/")[:300]}
+
+    def form_valid(self, form):
+        if form.cleaned_data["website"]:  # a bot: thank it and keep nothing
+            return self.render_to_response({"thanks": True})
+        client = client_digest(self.request)
+        if ProblemReport.objects.recent_from(client).count() >= REPORTS_PER_HOUR:
+            context = self.get_context_data(form=form, limited=True)
+            return self.render_to_response(context, status=429)
+        form.instance.client = client
+        form.save()
+        return self.render_to_response({"thanks": True, "page": form.instance.page})
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)

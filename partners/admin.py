@@ -4,16 +4,30 @@ from django.contrib import admin
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from content.admin import ContentAdmin, PublishableAdmin, WithPartnersAdmin, year_filter
+from content.admin import (
+    ContentAdmin,
+    PublishableAdmin,
+    WithPartnersAdmin,
+    citations_inline,
+    year_filter,
+)
 from content.exports import Echo
 
-from .models import Activity, CooperationArea, Partner, Source
+from .models import (
+    Activity,
+    ActivityCitation,
+    AreaCitation,
+    CooperationArea,
+    Partner,
+    PartnerCitation,
+    Source,
+)
 
 
 @admin.register(Source)
 class SourceAdmin(ContentAdmin):
-    list_display = ["title", "publisher", "confidence", "published", "url"]
-    list_filter = ["confidence", "publisher"]
+    list_display = ["title", "publisher", "confidence", "language", "published", "url"]
+    list_filter = ["confidence", "language", "publisher"]
     search_fields = ["title", "publisher", "url"]
     date_hierarchy = "published"
 
@@ -24,7 +38,7 @@ class CooperationAreaAdmin(ContentAdmin):
     list_editable = ["position"]
     search_fields = ["name", "summary", "description"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["sources"]
+    inlines = [citations_inline(AreaCitation)]
 
 
 @admin.register(Partner)
@@ -41,7 +55,7 @@ class PartnerAdmin(PublishableAdmin):
     list_filter = ["status", "state"]
     search_fields = ["name", "official_name", "iso_alpha2", "iso_alpha3", "summary"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["sources"]
+    inlines = [citations_inline(PartnerCitation)]
     fieldsets = [
         (
             None,
@@ -69,7 +83,6 @@ class PartnerAdmin(PublishableAdmin):
                 ]
             },
         ),
-        (_("Sources"), {"fields": ["sources"]}),
         PublishableAdmin.publication_fieldset,
     ]
 
@@ -86,7 +99,8 @@ class ActivityAdmin(WithPartnersAdmin):
     search_fields = ["title", "summary", "body", "location"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["partners", "areas", "sources"]
+    autocomplete_fields = ["partners", "areas"]
+    inlines = [citations_inline(ActivityCitation, required=True)]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "summary", "body"]}),
         (
@@ -100,7 +114,6 @@ class ActivityAdmin(WithPartnersAdmin):
             },
         ),
         (_("Who and what"), {"fields": ["partners", "areas"]}),
-        (_("Sources"), {"fields": ["sources"]}),
         PublishableAdmin.publication_fieldset,
     ]
 

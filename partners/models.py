@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from content import dates, search
 from content.dates import DatePrecision
-from content.models import Content, Publishable, PublishableQuerySet
+from content.models import Content, Link, Publishable, PublishableQuerySet
 from content.text import MARKDOWN_HELP
 
 alpha2_validator = RegexValidator(
@@ -64,6 +64,12 @@ class Source(Content):
     confidence = models.CharField(
         max_length=6, choices=Confidence, default=Confidence.MEDIUM
     )
+    language = models.CharField(
+        max_length=8,
+        default="en",
+        validators=[RegexValidator(r"^[a-z]{2,3}\Z", _("An ISO 639 code, e.g. ar."))],
+        help_text=_("The language of the source and its passages (ISO 639, e.g. ar)."),
+    )
 
     objects = SourceQuerySet.as_manager()
 
@@ -84,6 +90,36 @@ class Source(Content):
             )
 
 
+class Citation(Link):
+    """A record's link to a source, with the passage of the source that supports it.
+
+    Concrete citations name their record in a foreign key and are the `through`
+    model of the record's `sources`."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE)
+    passage = models.TextField(
+        blank=True,
+        max_length=600,
+        help_text=_(
+            "The words of the source that support this record, copied exactly, in "
+            "the source's language (about 300 characters at most)."
+        ),
+    )
+    passage_en = models.TextField(
+        _("passage in English"),
+        blank=True,
+        max_length=600,
+        help_text=_("An English rendering, when the passage is in another language."),
+    )
+
+    class Meta(Link.Meta):
+        abstract = True
+        ordering = ["pk"]
+
+    def __str__(self):
+        return str(self.source)
+
+
 class CooperationArea(Content):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
@@ -92,7 +128,9 @@ class CooperationArea(Content):
     position = models.PositiveSmallIntegerField(
         default=0, help_text=_("Order in lists, smallest first.")
     )
-    sources = models.ManyToManyField(Source, blank=True, related_name="areas")
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="areas", through="AreaCitation"
+    )
 
     search_fields = {"name": "A", "summary": "B", "description": "C"}
 
@@ -150,7 +188,9 @@ class Partner(Publishable):
             "When an editor last checked the whole profile against its sources."
         ),
     )
-    sources = models.ManyToManyField(Source, blank=True, related_name="partners")
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="partners", through="PartnerCitation"
+    )
 
     objects = PublishableQuerySet.as_manager()
 
@@ -262,7 +302,9 @@ class Activity(Publishable):
         max_length=400, help_text=_("One or two sentences for lists.")
     )
     body = models.TextField(blank=True, help_text=MARKDOWN_HELP)
-    sources = models.ManyToManyField(Source, blank=True, related_name="activities")
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="activities", through="ActivityCitation"
+    )
 
     objects = ActivityQuerySet.as_manager()
 
@@ -321,3 +363,33 @@ class Activity(Publishable):
         return dates.display_range(
             self.start_date, self.start_precision, self.end_date, self.end_precision
         )
+
+
+class AreaCitation(Citation):
+    cooperationarea = models.ForeignKey(
+        CooperationArea, on_delete=models.CASCADE, related_name="citations"
+    )
+
+    class Meta(Citation.Meta):
+        db_table = "partners_cooperationarea_sources"
+        unique_together = [("cooperationarea", "source")]
+
+
+class PartnerCitation(Citation):
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="citations"
+    )
+
+    class Meta(Citation.Meta):
+        db_table = "partners_partner_sources"
+        unique_together = [("partner", "source")]
+
+
+class ActivityCitation(Citation):
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="citations"
+    )
+
+    class Meta(Citation.Meta):
+        db_table = "partners_activity_sources"
+        unique_together = [("activity", "source")]

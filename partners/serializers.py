@@ -34,6 +34,7 @@ class SourceSerializer(Serializer):
         "published": nullable(DATE),
         "accessed": nullable(DATE),
         "confidence": {"enum": list(Source.Confidence.values)},
+        "language": {"type": "string", "description": "ISO 639 code."},
         "html_url": URI,
         "api_url": URI,
         "updated_at": DATETIME,

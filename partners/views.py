@@ -36,7 +36,7 @@ class PartnerDetailView(PreviewMixin, DetailView):
     context_object_name = "partner"
 
     def get_queryset(self):
-        return self.visible(Partner.objects.prefetch_related("sources"))
+        return self.visible(Partner.objects.prefetch_related("citations__source"))
 
     def get_context_data(self, **kwargs):
         activities = Activity.objects.public().filter(partners=self.object)
@@ -53,7 +53,7 @@ class PartnerDetailView(PreviewMixin, DetailView):
             activity_count=total,
             milestones=milestones.order_by("-date")[:RELATED_LIMIT],
             milestone_count=milestones.count(),
-            sources=self.object.sources.all(),
+            citations=self.object.citations.all(),
             **kwargs,
         )
 
@@ -72,7 +72,7 @@ class AreaListView(ExportMixin, ListView):
 
 
 class AreaDetailView(DetailView):
-    queryset = CooperationArea.objects.prefetch_related("sources")
+    queryset = CooperationArea.objects.prefetch_related("citations__source")
     context_object_name = "area"
 
     def get_context_data(self, **kwargs):
@@ -80,7 +80,7 @@ class AreaDetailView(DetailView):
         return super().get_context_data(
             activities=activities.for_listing()[:RELATED_LIMIT],
             activity_count=counts.totals("area").get(self.object.pk, 0),
-            sources=self.object.sources.all(),
+            citations=self.object.citations.all(),
             **kwargs,
         )
 
@@ -107,7 +107,9 @@ class ActivityDetailView(PreviewMixin, DetailView):
     context_object_name = "activity"
 
     def get_queryset(self):
-        return self.visible(Activity.objects.for_listing().prefetch_related("sources"))
+        return self.visible(
+            Activity.objects.for_listing().prefetch_related("citations__source")
+        )
 
 
 class SourceListView(ExportMixin, ListView):

@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from content.admin import PublishableAdmin, WithPartnersAdmin, year_filter
+from content.admin import (
+    PublishableAdmin,
+    WithPartnersAdmin,
+    citations_inline,
+    year_filter,
+)
 
-from .models import Milestone
+from .models import Milestone, MilestoneCitation
 
 
 @admin.register(Milestone)
@@ -13,7 +18,8 @@ class MilestoneAdmin(WithPartnersAdmin):
     search_fields = ["title", "summary"]
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["partners", "areas", "sources"]
+    autocomplete_fields = ["partners", "areas"]
+    inlines = [citations_inline(MilestoneCitation, required=True)]
     fieldsets = [
         (
             None,
@@ -28,7 +34,6 @@ class MilestoneAdmin(WithPartnersAdmin):
             },
         ),
         (_("Who and what"), {"fields": ["partners", "areas"]}),
-        (_("Sources"), {"fields": ["sources"]}),
         PublishableAdmin.publication_fieldset,
     ]
 

@@ -6,7 +6,13 @@ from content import dates
 from content.dates import DatePrecision
 from content.models import Publishable, PublishableQuerySet
 from content.text import MARKDOWN_HELP
-from partners.models import CooperationArea, Partner, Source, listing_prefetches
+from partners.models import (
+    Citation,
+    CooperationArea,
+    Partner,
+    Source,
+    listing_prefetches,
+)
 
 
 class MilestoneQuerySet(PublishableQuerySet):
@@ -29,7 +35,9 @@ class Milestone(Publishable):
     areas = models.ManyToManyField(
         CooperationArea, blank=True, related_name="milestones"
     )
-    sources = models.ManyToManyField(Source, blank=True, related_name="milestones")
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="milestones", through="MilestoneCitation"
+    )
 
     objects = MilestoneQuerySet.as_manager()
 
@@ -63,3 +71,13 @@ class Milestone(Publishable):
     @property
     def iso_date(self):
         return dates.iso(self.date, self.date_precision)
+
+
+class MilestoneCitation(Citation):
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, related_name="citations"
+    )
+
+    class Meta(Citation.Meta):
+        db_table = "timeline_milestone_sources"
+        unique_together = [("milestone", "source")]

@@ -49,4 +49,6 @@ class MilestoneDetailView(PreviewMixin, DetailView):
     context_object_name = "milestone"
 
     def get_queryset(self):
-        return self.visible(Milestone.objects.for_listing().prefetch_related("sources"))
+        return self.visible(
+            Milestone.objects.for_listing().prefetch_related("citations__source")
+        )
