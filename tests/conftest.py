@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -30,8 +31,6 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ici"))
 
 _serial = itertools.count(1)
 
-STRONG_PASSWORD = "correct-horse-battery-staple-42"
-
 
 @pytest.fixture(autouse=True)
 def plain_static_storage(settings):
@@ -44,90 +43,228 @@ def plain_static_storage(settings):
     }
 
 
-def make_source(**overrides):
-    n = next(_serial)
-    fields = {
-        "title": f"Source {n}",
-        "publisher": "NATO",
-        "url": f"https://www.nato.int/cps/en/natohq/news_{n}.htm",
-        "confidence": Source.Confidence.HIGH,
-    }
-    return Source.objects.create(**{**fields, **overrides})
+def _create(model, fields, overrides, partners=(), areas=(), sources=()):
+    """A record of `model` from `fields` and `overrides`, linked to the given
+    partners, areas and sources."""
+    record = model.objects.create(**{**fields, **overrides})
+    record.partners.set(partners)
+    record.areas.set(areas)
+    # Cited as published records are: each source with its passage.
+    record.sources.set(sources, through_defaults={"passage": SUPPORTING_PASSAGE})
+    return record
 
 
-def make_area(**overrides):
-    n = next(_serial)
-    fields = {
-        "name": f"Area {n}",
-        "slug": f"area-{n}",
-        "summary": f"Summary of area {n}.",
-        "description": f"Description of area {n}.",
-        "position": n,
-    }
-    return CooperationArea.objects.create(**{**fields, **overrides})
-
-
-def make_partner(**overrides):
-    n = next(_serial)
-    # Two of the letters A-J, so never a real code that a test names; wrapping at
-    # 100 keeps them two letters however many partners earlier tests made.
-    letters = "".join(chr(ord("A") + int(digit)) for digit in f"{n % 100:02d}")
-    fields = {
-        "name": f"Partner {n}",
-        "official_name": f"State of Partner {n}",
-        "slug": f"partner-{n}",
-        "iso_alpha2": letters,
-        "iso_alpha3": letters + "X",
-        "status": Partner.Status.MEMBER,
-        "joined": datetime.date(2005, 2, 16),
-        "capital": f"Capital {n}",
-        "summary": f"Summary of partner {n}.",
-        "profile": f"Profile of partner {n}.",
-        "state": Partner.State.PUBLISHED,
-    }
-    return Partner.objects.create(**{**fields, **overrides})
-
-
-def make_activity(partners=(), areas=(), sources=(), **overrides):
-    n = next(_serial)
-    fields = {
-        "title": f"Activity {n}",
-        "slug": f"activity-{n}",
-        "kind": Activity.Kind.COURSE,
-        "start_date": datetime.date(2019, 4, 8),
-        "summary": f"Summary of activity {n}.",
-        "body": f"Body of activity {n}.",
-        "state": Activity.State.PUBLISHED,
-    }
-    activity = Activity.objects.create(**{**fields, **overrides})
-    activity.partners.set(partners)
-    activity.areas.set(areas)
-    activity.sources.set(sources)
-    return activity
-
-
-def make_milestone(partners=(), areas=(), sources=(), **overrides):
-    n = next(_serial)
-    fields = {
-        "title": f"Milestone {n}",
-        "slug": f"milestone-{n}",
-        "date": datetime.date(2004, 6, 28),
-        "summary": f"Summary of milestone {n}.",
-        "state": Milestone.State.PUBLISHED,
-    }
-    milestone = Milestone.objects.create(**{**fields, **overrides})
-    milestone.partners.set(partners)
-    milestone.areas.set(areas)
-    milestone.sources.set(sources)
-    return milestone
+# Factories: a test asks for `make_partner` and calls it, `make_partner(name=...)`.
+# Every record gets the next number of one counter, so names and slugs never clash.
 
 
 @pytest.fixture
-def editor():
+def make_source():
+    def make_source(**overrides):
+        n = next(_serial)
+        fields = {
+            "title": f"Source {n}",
+            "publisher": "NATO",
+            "url": f"https://www.nato.int/cps/en/natohq/news_{n}.htm",
+            "confidence": Source.Confidence.HIGH,
+        }
+        return Source.objects.create(**{**fields, **overrides})
+
+    return make_source
+
+
+@pytest.fixture
+def make_area():
+    def make_area(**overrides):
+        n = next(_serial)
+        fields = {
+            "name": f"Area {n}",
+            "slug": f"area-{n}",
+            "summary": f"Summary of area {n}.",
+            "description": f"Description of area {n}.",
+            "position": n,
+        }
+        return CooperationArea.objects.create(**{**fields, **overrides})
+
+    return make_area
+
+
+@pytest.fixture
+def make_partner():
+    def make_partner(**overrides):
+        n = next(_serial)
+        # Two of the letters A-J, so never a real code that a test names; wrapping at
+        # 100 keeps them two letters however many partners earlier tests made.
+        letters = "".join(chr(ord("A") + int(digit)) for digit in f"{n % 100:02d}")
+        fields = {
+            "name": f"Partner {n}",
+            "official_name": f"State of Partner {n}",
+            "slug": f"partner-{n}",
+            "iso_alpha2": letters,
+            "iso_alpha3": letters + "X",
+            "status": Partner.Status.MEMBER,
+            "joined": datetime.date(2005, 2, 16),
+            "capital": f"Capital {n}",
+            "summary": f"Summary of partner {n}.",
+            "profile": f"Profile of partner {n}.",
+            "state": Partner.State.PUBLISHED,
+        }
+        return Partner.objects.create(**{**fields, **overrides})
+
+    return make_partner
+
+
+@pytest.fixture
+def make_activity():
+    def make_activity(partners=(), areas=(), sources=(), **overrides):
+        n = next(_serial)
+        fields = {
+            "title": f"Activity {n}",
+            "slug": f"activity-{n}",
+            "kind": Activity.Kind.COURSE,
+            "start_date": datetime.date(2019, 4, 8),
+            "summary": f"Summary of activity {n}.",
+            "body": f"Body of activity {n}.",
+            "state": Activity.State.PUBLISHED,
+        }
+        return _create(Activity, fields, overrides, partners, areas, sources)
+
+    return make_activity
+
+
+@pytest.fixture
+def make_milestone():
+    def make_milestone(partners=(), areas=(), sources=(), **overrides):
+        n = next(_serial)
+        fields = {
+            "title": f"Milestone {n}",
+            "slug": f"milestone-{n}",
+            "date": datetime.date(2004, 6, 28),
+            "summary": f"Summary of milestone {n}.",
+            "state": Milestone.State.PUBLISHED,
+        }
+        return _create(Milestone, fields, overrides, partners, areas, sources)
+
+    return make_milestone
+
+
+@pytest.fixture
+def one_of_each(make_source, make_area, make_partner, make_activity, make_milestone):
+    """One public record of every kind, linked, at known addresses: partner kuwait,
+    area training, activity course, milestone istanbul, and the source they cite."""
+    source = make_source()
+    partner = make_partner(slug="kuwait")
+    area = make_area(slug="training")
+    activity = make_activity(
+        slug="course", partners=[partner], areas=[area], sources=[source]
+    )
+    milestone = make_milestone(slug="istanbul", partners=[partner], sources=[source])
+    return {
+        "source": source,
+        "partner": partner,
+        "area": area,
+        "activity": activity,
+        "milestone": milestone,
+    }
+
+
+# The course an editor adds in the admin, unless a test says otherwise.
+NEW_ACTIVITY = {
+    "title": "Maritime security course",
+    "slug": "maritime-security-course",
+    "kind": "course",
+    "summary": "A MARCOM course at the NATO-ICI Regional Centre.",
+    "body": "First text.",
+    "start_date": "2024-06-02",
+    "start_precision": "day",
+    "end_date": "2024-06-06",
+    "end_precision": "day",
+    "location": "Kuwait City",
+    "state": "draft",
+}
+
+
+SUPPORTING_PASSAGE = "The words of the source that support the record."
+
+
+def citation_rows(activity, cited):
+    """The admin's inline rows of an activity's sources: the saved ones kept (with a
+    passage) or marked deleted, then new ones; `cited` is [(source pk, passage)]."""
+    saved = list(activity.citations.all()) if activity else []
+    wanted = dict(cited)
+    rows = [
+        {"id": c.pk, "activity": activity.pk, "source": c.source_id,
+         "passage": wanted.get(c.source_id) or c.passage or SUPPORTING_PASSAGE,
+         **({} if c.source_id in wanted else {"DELETE": "on"})}
+        for c in saved
+    ]  # fmt: skip
+    known = {c.source_id for c in saved}
+    rows += [{"source": pk, "passage": p} for pk, p in cited if pk not in known]
+    data = {
+        "citations-TOTAL_FORMS": str(len(rows)),
+        "citations-INITIAL_FORMS": str(len(saved)),
+    }
+    for index, row in enumerate(rows):
+        data.update({f"citations-{index}-{name}": v for name, v in row.items()})
+    return data
+
+
+@pytest.fixture
+def activity_form():
+    """The admin form for an activity, as an editor would submit it: the change form
+    of a saved `activity`, or without one the add form of NEW_ACTIVITY (links go in
+    the overrides), with `overrides` (partners and areas as primary keys; `sources`
+    as primary keys, each given a passage, or `citations` as (pk, passage) pairs)."""
+
+    def activity_form(activity=None, **overrides):
+        if activity is None:
+            fields = NEW_ACTIVITY
+        else:
+            fields = {
+                "title": activity.title,
+                "slug": activity.slug,
+                "kind": activity.kind,
+                "summary": activity.summary,
+                "body": activity.body,
+                "location": activity.location,
+                "start_date": activity.start_date.isoformat(),
+                "start_precision": activity.start_precision,
+                "end_date": activity.end_date.isoformat() if activity.end_date else "",
+                "end_precision": activity.end_precision,
+                "partners": [partner.pk for partner in activity.partners.all()],
+                "areas": [area.pk for area in activity.areas.all()],
+                "state": activity.state,
+            }
+        if "citations" in overrides:
+            cited = overrides.pop("citations")
+        elif "sources" in overrides:
+            cited = [(pk, SUPPORTING_PASSAGE) for pk in overrides.pop("sources")]
+        elif activity:
+            cited = [(c.source_id, c.passage) for c in activity.citations.all()]
+        else:
+            cited = []
+        return {
+            **fields,
+            "publish_at_0": "2020-01-01",
+            "publish_at_1": "00:00:00",
+            **citation_rows(activity, cited),
+            **overrides,
+        }
+
+    return activity_form
+
+
+@pytest.fixture
+def editor_password():
+    return "correct-horse-battery-staple-42"
+
+
+@pytest.fixture
+def editor(editor_password):
     call_command(
         "create_editor",
         "erin",
-        stdin=io.StringIO(STRONG_PASSWORD + "\n"),
+        stdin=io.StringIO(editor_password + "\n"),
         password_stdin=True,
         stdout=io.StringIO(),
     )
@@ -135,9 +272,11 @@ def editor():
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
+def editor_client(editor):
+    """The editor signed in, on a client of its own: `client` stays anonymous."""
+    editor_client = Client()
+    editor_client.force_login(editor)
+    return editor_client
 
 
 @pytest.fixture(autouse=True)

@@ -6,29 +6,23 @@ from django.core.management import CommandError, call_command
 
 from partners.models import Activity
 
-from .conftest import (
-    STRONG_PASSWORD,
-    make_activity,
-    make_area,
-    make_partner,
-    make_source,
-)
-
 pytestmark = pytest.mark.django_db
 
 
-def test_create_editor_makes_a_staff_member_of_editors(editor):
+def test_create_editor_makes_a_staff_member_of_editors(editor, editor_password):
     assert editor.is_staff and not editor.is_superuser
     assert list(editor.groups.values_list("name", flat=True)) == ["Editors"]
-    assert editor.check_password(STRONG_PASSWORD)
+    assert editor.check_password(editor_password)
 
 
-def test_create_editor_refuses_weak_passwords_and_duplicates(editor, monkeypatch):
+def test_create_editor_refuses_weak_passwords_and_duplicates(
+    editor, monkeypatch, editor_password
+):
     monkeypatch.setattr("sys.stdin", io.StringIO("password\n"))
     with pytest.raises(CommandError, match="too common|too short"):
         call_command("create_editor", "weak", password_stdin=True)
     assert not User.objects.filter(username="weak").exists()
-    monkeypatch.setattr("sys.stdin", io.StringIO(STRONG_PASSWORD + "\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO(editor_password + "\n"))
     with pytest.raises(CommandError, match="already exists"):
         call_command("create_editor", "erin", password_stdin=True)
 
@@ -43,11 +37,15 @@ def test_editors_group_covers_content_and_nothing_else():
         for action in ["add", "change", "delete", "view"]:
             assert ("partners", f"{action}_{model}") in codenames
     assert ("timeline", "change_milestone") in codenames
-    assert {app for app, _ in codenames} == {"partners", "timeline"}
+    for model in ["activitycitation", "partnercitation", "areacitation"]:
+        assert ("partners", f"change_{model}") in codenames
+    assert ("timeline", "change_milestonecitation") in codenames
+    assert ("content", "change_problemreport") in codenames
+    assert {app for app, _ in codenames} == {"content", "partners", "timeline"}
 
 
 def test_editor_changes_a_partner_summary_and_the_public_page_shows_it(
-    editor_client, client
+    editor_client, client, make_source, make_partner
 ):
     partner = make_partner(name="Kuwait", slug="kuwait")
     source = make_source()
@@ -66,7 +64,10 @@ def test_editor_changes_a_partner_summary_and_the_public_page_shows_it(
         "capital": "Kuwait City",
         "joined": "2004-12-01",
         "joined_precision": "month",
-        "sources": [source.pk],
+        "citations-TOTAL_FORMS": "1",
+        "citations-INITIAL_FORMS": "0",
+        "citations-0-source": source.pk,
+        "citations-0-passage": "Kuwait hosts the NATO-ICI Regional Centre.",
         "state": "published",
         "publish_at_0": "2026-01-01",
         "publish_at_1": "00:00:00",
@@ -119,12 +120,16 @@ def test_editor_cannot_open_the_user_or_group_admin(editor_client):
         "/admin/timeline/milestone/?year=2004",
     ],
 )
-def test_editor_change_lists_work(editor_client, url):
+def test_editor_change_lists_work(
+    editor_client, url, make_area, make_partner, make_activity
+):
     make_activity(partners=[make_partner()], areas=[make_area()])
     assert editor_client.get(url).status_code == 200
 
 
-def test_activity_admin_offers_view_on_site_and_autocomplete(editor_client):
+def test_activity_admin_offers_view_on_site_and_autocomplete(
+    editor_client, make_activity
+):
     activity = make_activity()
     html = editor_client.get(f"/admin/partners/activity/{activity.pk}/change/").content
     assert b"View on site" in html

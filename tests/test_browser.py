@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from content.loading import content_fixture_paths
 from partners.views import ActivityListView
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 WIDTHS = {"phone": 375, "desktop": 1280}
-FIXTURES = ["sources", "areas", "partners", "activities", "milestones"]
 
 if not CHROMIUM.exists():
     if os.environ.get("CI"):
@@ -53,7 +53,7 @@ def browser():
 
 @pytest.fixture
 def content(transactional_db):
-    call_command("loaddata", *FIXTURES, verbosity=0)
+    call_command("loaddata", *content_fixture_paths(), verbosity=0)
 
 
 @pytest.fixture

@@ -2,10 +2,8 @@ import datetime
 import os
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection
 from django.http import HttpResponse
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -14,48 +12,18 @@ from content.version import invalidate
 from ici_site import page_cache
 from partners.models import Activity
 
-from .conftest import make_activity, make_area, make_partner, make_source
 from .servers import TcpProxy
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 
 @pytest.fixture
-def editor_client():
-    client = Client()
-    client.force_login(User.objects.create_superuser("ed", "ed@example.org", "x"))
-    return client
-
-
-@pytest.fixture
-def kuwait():
+def kuwait(make_partner):
     return make_partner(name="Kuwait", slug="kuwait")
 
 
-def activity_form(activity, **changes):
-    """The admin change form for an activity, as an editor would submit it."""
-    return {
-        "title": activity.title,
-        "slug": activity.slug,
-        "kind": activity.kind,
-        "summary": activity.summary,
-        "body": activity.body,
-        "location": activity.location,
-        "start_date": activity.start_date.isoformat(),
-        "start_precision": activity.start_precision,
-        "end_precision": activity.end_precision,
-        "partners": [partner.pk for partner in activity.partners.all()],
-        "areas": [area.pk for area in activity.areas.all()],
-        "sources": [source.pk for source in activity.sources.all()],
-        "state": activity.state,
-        "publish_at_0": "2020-01-01",
-        "publish_at_1": "00:00:00",
-        **changes,
-    }
-
-
 def test_repeated_anonymous_get_is_served_from_cache_without_queries(
-    client, kuwait, django_assert_num_queries
+    client, kuwait, django_assert_num_queries, make_activity
 ):
     make_activity(title="Lessons Learned course", partners=[kuwait])
     first = client.get("/activities/")
@@ -67,7 +35,7 @@ def test_repeated_anonymous_get_is_served_from_cache_without_queries(
 
 
 def test_editor_change_in_admin_shows_on_next_anonymous_request(
-    client, editor_client, kuwait
+    client, editor_client, kuwait, make_source, make_activity, activity_form
 ):
     activity = make_activity(
         title="Old title", partners=[kuwait], sources=[make_source()]
@@ -85,7 +53,7 @@ def test_editor_change_in_admin_shows_on_next_anonymous_request(
 
 
 def test_editor_unpublishing_or_deleting_in_admin_hides_the_page_at_once(
-    client, editor_client, kuwait
+    client, editor_client, kuwait, make_source, make_activity, activity_form
 ):
     kept = make_activity(title="Kept", partners=[kuwait], sources=[make_source()])
     deleted = make_activity(title="Deleted", partners=[kuwait])
@@ -105,7 +73,7 @@ def test_editor_unpublishing_or_deleting_in_admin_hides_the_page_at_once(
 
 
 def test_linking_a_partner_in_admin_refreshes_the_partner_page(
-    client, editor_client, kuwait
+    client, editor_client, kuwait, make_source, make_activity, activity_form
 ):
     activity = make_activity(title="Regional course", sources=[make_source()])
     assert "Regional course" not in client.get("/partners/kuwait/").content.decode()
@@ -117,7 +85,9 @@ def test_linking_a_partner_in_admin_refreshes_the_partner_page(
     assert "Regional course" in client.get("/partners/kuwait/").content.decode()
 
 
-def test_related_record_change_refreshes_pages_citing_it(client, kuwait):
+def test_related_record_change_refreshes_pages_citing_it(
+    client, kuwait, make_source, make_area, make_activity
+):
     source = make_source(title="Old source title")
     make_activity(partners=[kuwait], sources=[source])
     assert "Old source title" in client.get("/activities/").content.decode()
@@ -129,7 +99,7 @@ def test_related_record_change_refreshes_pages_citing_it(client, kuwait):
 
 
 def test_scheduled_item_appears_when_its_moment_passes_without_an_edit(
-    client, kuwait, monkeypatch
+    client, kuwait, monkeypatch, make_activity
 ):
     now = timezone.now()
     make_activity(
@@ -144,7 +114,9 @@ def test_scheduled_item_appears_when_its_moment_passes_without_an_edit(
     assert "Scheduled course" in client.get("/activities/").content.decode()
 
 
-def test_signed_in_editor_always_gets_a_fresh_page(client, editor_client, kuwait):
+def test_signed_in_editor_always_gets_a_fresh_page(
+    client, editor_client, kuwait, make_activity
+):
     activity = make_activity(title="Before", partners=[kuwait])
     client.get("/activities/")
     # A bulk update sends no signals, so only a bypassed cache can show it.
@@ -154,7 +126,9 @@ def test_signed_in_editor_always_gets_a_fresh_page(client, editor_client, kuwait
 
 
 @pytest.mark.parametrize("cached", [True, False])
-def test_conditional_get_answers_304_with_the_etag(client, settings, kuwait, cached):
+def test_conditional_get_answers_304_with_the_etag(
+    client, settings, kuwait, cached, make_activity
+):
     settings.PAGE_CACHE_SECONDS = 600 if cached else 0
     make_activity(partners=[kuwait])
     response = client.get("/partners/kuwait/")
@@ -174,7 +148,7 @@ def test_cached_pages_tell_browsers_to_revalidate(client, kuwait):
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_not_found_and_bad_input_are_not_cached(client, kuwait):
+def test_not_found_and_bad_input_are_not_cached(client, kuwait, make_partner):
     assert client.get("/partners/atlantis/").status_code == 404
     make_partner(name="Atlantis", slug="atlantis")
     assert client.get("/partners/atlantis/").status_code == 200
@@ -193,7 +167,7 @@ def test_pages_still_answer_when_the_cache_fails(client, kuwait, monkeypatch):
 
 
 def test_the_page_cache_adds_no_query_to_a_miss_and_answers_a_hit_with_none(
-    client, settings, kuwait
+    client, settings, kuwait, make_activity
 ):
     make_activity(partners=[kuwait])
     settings.PAGE_CACHE_SECONDS = 0
@@ -210,7 +184,7 @@ def test_the_page_cache_adds_no_query_to_a_miss_and_answers_a_hit_with_none(
 
 
 def test_anonymous_requests_with_other_cookies_do_not_share_a_stored_page(
-    client, kuwait
+    client, kuwait, make_activity
 ):
     activity = make_activity(title="Before", partners=[kuwait])
     client.get("/activities/")
@@ -239,7 +213,7 @@ def test_only_responses_safe_to_share_are_stored(headers, shareable):
     not os.environ.get("REDIS_URL"), reason="needs Redis (run with REDIS_URL set)"
 )
 def test_pages_cached_before_a_redis_outage_are_not_served_after_it(
-    client, settings, monkeypatch, kuwait
+    client, settings, monkeypatch, kuwait, make_activity
 ):
     monkeypatch.setattr(ici_site.cache, "_outages", {})
     monkeypatch.setattr(ici_site.cache, "RETRY_SECONDS", 0)

@@ -6,7 +6,6 @@ import re
 import pytest
 from django.db import connection
 
-from .conftest import make_activity, make_partner
 from .servers import fetch, served_database_url, site_server
 
 pytestmark = [
@@ -24,7 +23,7 @@ def activity_count(server):
     return int(re.search(r'aria-label="(\d+) activities with Kuwait', html)[1])
 
 
-def test_an_edit_is_seen_at_once_through_every_server():
+def test_an_edit_is_seen_at_once_through_every_server(make_partner, make_activity):
     kuwait = make_partner(name="Kuwait", slug="kuwait")
     make_activity(partners=[kuwait])
     env = {

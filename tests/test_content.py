@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from reversion.models import Version
 
+from content.loading import content_fixture_paths
 from partners.models import Activity, CooperationArea, Partner, Source
 from timeline.models import Milestone
 
-FIXTURES = ["sources", "areas", "partners", "activities", "milestones"]
 BRIEF_AREAS = [
     "Defence reform and military cooperation",
     "Maritime security and counterterrorism",
@@ -30,7 +30,7 @@ BRIEF_LINKS = [
 
 @pytest.fixture
 def content(db):
-    call_command("loaddata", *FIXTURES, verbosity=0)
+    call_command("loaddata", *content_fixture_paths(), verbosity=0)
 
 
 def snapshot():
@@ -42,7 +42,7 @@ def snapshot():
 
 def test_loading_twice_changes_nothing(content):
     before = snapshot()
-    call_command("loaddata", *FIXTURES, verbosity=0)
+    call_command("loaddata", *content_fixture_paths(), verbosity=0)
     assert snapshot() == before
 
 
@@ -80,7 +80,8 @@ def test_four_partners_and_two_dialogue_states(content):
 
 def test_joining_dates_follow_the_trusted_sources(content):
     joined = {p.slug: p.joined_display for p in Partner.objects.all()}
-    assert joined["kuwait"] == "December 2004"
+    # NATO gives only the year; reports disagree on the month (see the profile).
+    assert joined["kuwait"] == "2004"
     assert joined["bahrain"] == "February 2005"
     assert joined["qatar"] == "16 February 2005"
     assert joined["united-arab-emirates"] == "22 June 2005"

@@ -10,8 +10,6 @@ from content.version import invalidate
 from partners import counts
 from partners.models import Activity
 
-from .conftest import make_activity, make_area, make_milestone, make_partner
-
 pytestmark = pytest.mark.django_db
 
 
@@ -20,7 +18,9 @@ def versioned(settings):
     settings.CONTENT_VERSION_SECONDS = 600
 
 
-def test_totals_leave_out_drafts_scheduled_items_and_milestones():
+def test_totals_leave_out_drafts_scheduled_items_and_milestones(
+    make_area, make_partner, make_activity, make_milestone
+):
     partner, area = make_partner(), make_area()
     make_activity(partners=[partner], areas=[area])
     make_activity(partners=[partner], areas=[area], state=Activity.State.DRAFT)
@@ -34,7 +34,9 @@ def test_totals_leave_out_drafts_scheduled_items_and_milestones():
     assert counts.totals("area") == {area.pk: 1}
 
 
-def test_a_partners_counts_hold_only_its_public_activities():
+def test_a_partners_counts_hold_only_its_public_activities(
+    make_area, make_partner, make_activity
+):
     partner, other = make_partner(), make_partner()
     area, second = make_area(), make_area()
     make_activity(partners=[partner, other], areas=[area, second])
@@ -46,7 +48,9 @@ def test_a_partners_counts_hold_only_its_public_activities():
     assert by_area == {area.pk: 1, second.pk: 1}
 
 
-def test_the_matrix_counts_an_activity_in_each_of_its_cells_and_once_in_total():
+def test_the_matrix_counts_an_activity_in_each_of_its_cells_and_once_in_total(
+    make_area, make_partner, make_activity
+):
     kuwait, qatar, area = make_partner(), make_partner(), make_area()
     make_activity(partners=[kuwait, qatar], areas=[area])
     make_activity(partners=[kuwait])
@@ -58,7 +62,7 @@ def test_the_matrix_counts_an_activity_in_each_of_its_cells_and_once_in_total():
 
 
 def test_counts_come_from_the_cache_until_content_changes(
-    versioned, django_assert_num_queries
+    versioned, django_assert_num_queries, make_partner, make_activity
 ):
     partner = make_partner()
     make_activity(partners=[partner])
@@ -69,7 +73,9 @@ def test_counts_come_from_the_cache_until_content_changes(
     assert counts.totals("partner") == {partner.pk: 2}
 
 
-def test_counts_follow_a_link_change_and_a_bulk_write_that_invalidates(versioned):
+def test_counts_follow_a_link_change_and_a_bulk_write_that_invalidates(
+    versioned, make_partner, make_activity
+):
     partner, other = make_partner(), make_partner()
     activity = make_activity(partners=[partner])
     assert counts.totals("partner") == {partner.pk: 1}
@@ -80,7 +86,9 @@ def test_counts_follow_a_link_change_and_a_bulk_write_that_invalidates(versioned
     assert counts.totals("partner") == {}
 
 
-def test_a_scheduled_activity_is_counted_once_its_moment_passes(versioned, settings):
+def test_a_scheduled_activity_is_counted_once_its_moment_passes(
+    versioned, settings, make_partner, make_activity
+):
     partner = make_partner()
     soon = timezone.now() + datetime.timedelta(seconds=1)
     make_activity(partners=[partner], publish_at=soon)

@@ -12,13 +12,11 @@ from content import citations, dataset
 from content.version import invalidate
 from partners.models import Activity, Partner
 
-from .conftest import make_activity, make_area, make_milestone, make_partner
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
+def world(make_area, make_partner, make_activity):
     kuwait = make_partner(name="Kuwait", slug="kuwait")
     qatar = make_partner(name="Qatar", slug="qatar")
     draft = make_partner(name="Draftland", slug="draftland", state="draft")
@@ -227,7 +225,9 @@ def test_dataset_version_of_an_empty_site(client):
         ("/timeline/", "Timeline"),
     ],
 )
-def test_pages_offer_citations_with_access_date_and_version(client, world, url, title):
+def test_pages_offer_citations_with_access_date_and_version(
+    client, world, url, title, make_milestone
+):
     make_milestone(slug="m1")
     response = client.get(url)
     html = response.content.decode()
@@ -250,7 +250,9 @@ def test_pages_offer_citations_with_access_date_and_version(client, world, url, 
         ("/timeline/m1/", "/api/v1/milestones/m1/"),
     ],
 )
-def test_record_pages_link_to_their_record_in_the_api(client, world, url, api):
+def test_record_pages_link_to_their_record_in_the_api(
+    client, world, url, api, make_milestone
+):
     make_milestone(slug="m1")
     assert f'href="{api}"'.encode() in client.get(url).content
     assert client.get(api).status_code == 200
@@ -341,7 +343,14 @@ def test_methodology_page_explains_gaps_and_precision(client):
     "url", ["/compare/", "/charts/", "/charts/?partner=kuwait", "/data/"]
 )
 def test_data_pages_queries_do_not_grow_with_rows(
-    client, world, url, django_assert_max_num_queries, uncached_pages
+    client,
+    world,
+    url,
+    django_assert_max_num_queries,
+    uncached_pages,
+    make_area,
+    make_partner,
+    make_activity,
 ):
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200

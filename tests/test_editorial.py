@@ -6,8 +6,7 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.test import Client
+from django.contrib.auth.models import User
 from django.utils import timezone
 from reversion.models import Version
 
@@ -16,51 +15,11 @@ from ici_site.sitemaps import PublicSitemap
 from partners.models import Activity, Partner
 from timeline.models import Milestone
 
-from .conftest import (
-    make_activity,
-    make_area,
-    make_milestone,
-    make_partner,
-    make_source,
-)
-
 pytestmark = pytest.mark.django_db
 
 # Public pages that list recent or filtered activities.
 ACTIVITY_LISTS = ["/", "/activities/"]
 PUBLIC_OUTPUTS = [*ACTIVITY_LISTS, "/timeline/", "/partners/", "/areas/", "/sources/"]
-
-
-@pytest.fixture
-def editor_client():
-    """A signed-in editor, on a client of its own so `client` stays anonymous."""
-    editor = User.objects.create_user("erin", password="x", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-    editor_client = Client()
-    editor_client.force_login(editor)
-    return editor_client
-
-
-def activity_form(source, partner, area, **overrides):
-    data = {
-        "title": "Maritime security course",
-        "slug": "maritime-security-course",
-        "kind": "course",
-        "summary": "A MARCOM course at the NATO-ICI Regional Centre.",
-        "body": "First text.",
-        "start_date": "2024-06-02",
-        "start_precision": "day",
-        "end_date": "2024-06-06",
-        "end_precision": "day",
-        "location": "Kuwait City",
-        "partners": [partner.pk],
-        "areas": [area.pk],
-        "sources": [source.pk],
-        "state": "draft",
-        "publish_at_0": "2026-01-01",
-        "publish_at_1": "00:00:00",
-    }
-    return {**data, **overrides}
 
 
 def changelist_action(client, model, action, objects):
@@ -115,9 +74,14 @@ def test_markdown_keeps_formatting_and_marks_links_noopener():
 
 @pytest.mark.parametrize(
     ("make", "field"),
-    [(make_activity, "body"), (make_partner, "profile"), (make_milestone, "summary")],
+    [
+        ("make_activity", "body"),
+        ("make_partner", "profile"),
+        ("make_milestone", "summary"),
+    ],
 )
-def test_editor_text_is_sanitised_on_public_pages(client, make, field):
+def test_editor_text_is_sanitised_on_public_pages(client, request, make, field):
+    make = request.getfixturevalue(make)
     obj = make(**{field: "Safe words. " + " ".join(XSS_PAYLOADS)})
     html = client.get(obj.get_absolute_url()).content.decode()
     assert "Safe words." in html
@@ -137,7 +101,9 @@ def test_admin_explains_the_text_format_beside_each_rich_field(editor_client):
 # Publication and preview ---------------------------------------------------------
 
 
-def test_draft_is_404_to_the_public_and_previewable_by_editors(client, editor_client):
+def test_draft_is_404_to_the_public_and_previewable_by_editors(
+    client, editor_client, make_activity
+):
     draft = make_activity(title="Draft course", state=Activity.State.DRAFT)
     assert client.get(draft.get_absolute_url()).status_code == 404
     response = editor_client.get(draft.get_absolute_url())
@@ -146,7 +112,7 @@ def test_draft_is_404_to_the_public_and_previewable_by_editors(client, editor_cl
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_scheduled_item_is_hidden_until_its_moment(client):
+def test_scheduled_item_is_hidden_until_its_moment(client, make_milestone):
     later = timezone.now() + datetime.timedelta(hours=2)
     scheduled = make_milestone(title="Scheduled milestone", publish_at=later)
     assert client.get(scheduled.get_absolute_url()).status_code == 404
@@ -157,20 +123,22 @@ def test_scheduled_item_is_hidden_until_its_moment(client):
     assert client.get(scheduled.get_absolute_url()).status_code == 200
 
 
-def test_staff_without_content_permission_cannot_preview(client):
+def test_staff_without_content_permission_cannot_preview(client, make_partner):
     stranger = User.objects.create_user("sam", password="x", is_staff=True)
     client.force_login(stranger)
     draft = make_partner(state=Partner.State.DRAFT)
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
-def test_public_page_of_a_published_item_has_no_banner(editor_client):
+def test_public_page_of_a_published_item_has_no_banner(editor_client, make_activity):
     activity = make_activity()
     html = editor_client.get(activity.get_absolute_url()).content.decode()
     assert "Draft, not public" not in html
 
 
-def test_publish_and_unpublish_actions(editor_client, client):
+def test_publish_and_unpublish_actions(
+    editor_client, client, make_source, make_activity
+):
     sourced = make_activity(state=Activity.State.DRAFT, sources=[make_source()])
     unsourced = make_activity(state=Activity.State.DRAFT)
     response = changelist_action(
@@ -182,13 +150,13 @@ def test_publish_and_unpublish_actions(editor_client, client):
     assert sourced.state == Activity.State.PUBLISHED
     assert unsourced.state == Activity.State.DRAFT
     page = editor_client.get("/admin/partners/activity/").content.decode()
-    assert "Not published, no source yet" in page
+    assert "Not published, a source or its passage is missing" in page
     changelist_action(editor_client, "activity", "unpublish", [sourced])
     sourced.refresh_from_db()
     assert sourced.state == Activity.State.DRAFT
 
 
-def test_change_list_shows_and_filters_by_state(editor_client):
+def test_change_list_shows_and_filters_by_state(editor_client, make_activity):
     make_activity(title="Live one")
     make_activity(title="Draft one", state=Activity.State.DRAFT)
     html = editor_client.get("/admin/partners/activity/", {"state__exact": "draft"})
@@ -197,9 +165,13 @@ def test_change_list_shows_and_filters_by_state(editor_client):
     assert "column-state" in html
 
 
-def test_admin_refuses_to_publish_an_activity_without_sources(editor_client):
+def test_admin_refuses_to_publish_an_activity_without_sources(
+    editor_client, make_area, make_partner, activity_form
+):
     partner, area = make_partner(), make_area()
-    data = activity_form(make_source(), partner, area, state="published", sources=[])
+    data = activity_form(
+        partners=[partner.pk], areas=[area.pk], sources=[], state="published"
+    )
     response = editor_client.post("/admin/partners/activity/add/", data)
     assert response.status_code == 200
     assert "Add at least one source before publishing" in response.content.decode()
@@ -211,11 +183,16 @@ def test_admin_refuses_to_publish_an_activity_without_sources(editor_client):
 # History, restore, recover ----------------------------------------------------------
 
 
-def test_restore_an_earlier_version_restores_the_public_text(editor_client, client):
+def test_restore_an_earlier_version_restores_the_public_text(
+    editor_client, client, make_source, make_area, make_partner, activity_form
+):
     source, partner, area = make_source(), make_partner(), make_area()
-    data = activity_form(source, partner, area, state="published")
+    data = activity_form(
+        partners=[partner.pk], areas=[area.pk], sources=[source.pk], state="published"
+    )
     assert editor_client.post("/admin/partners/activity/add/", data).status_code == 302
     activity = Activity.objects.get()
+    data = activity_form(activity)  # the change form, with its saved source
     url = f"/admin/partners/activity/{activity.pk}/change/"
     editor_client.post(url, {**data, "body": "Second text."})
     editor_client.post(url, {**data, "body": "Third text."})
@@ -241,11 +218,16 @@ def test_restore_an_earlier_version_restores_the_public_text(editor_client, clie
     assert "First text." in client.get(activity.get_absolute_url()).content.decode()
 
 
-def test_deleted_activity_is_recovered_with_its_links(editor_client, client):
+def test_deleted_activity_is_recovered_with_its_links(
+    editor_client, client, make_source, make_area, make_partner, activity_form
+):
     source, partner, area = make_source(), make_partner(), make_area()
-    data = activity_form(source, partner, area, state="published")
+    data = activity_form(
+        partners=[partner.pk], areas=[area.pk], sources=[source.pk], state="published"
+    )
     editor_client.post("/admin/partners/activity/add/", data)
     activity = Activity.objects.get()
+    data = activity_form(activity)  # as the recover form shows it again
     url = activity.get_absolute_url()
     delete = editor_client.post(
         f"/admin/partners/activity/{activity.pk}/delete/", {"post": "yes"}
@@ -270,7 +252,9 @@ def test_deleted_activity_is_recovered_with_its_links(editor_client, client):
 # Provenance and staff tools ---------------------------------------------------------
 
 
-def test_content_health_lists_what_needs_attention(editor_client, client):
+def test_content_health_lists_what_needs_attention(
+    editor_client, client, make_source, make_partner, make_activity
+):
     make_activity(
         title="Waiting draft", state=Activity.State.DRAFT, sources=[make_source()]
     )
@@ -289,7 +273,9 @@ def test_content_health_lists_what_needs_attention(editor_client, client):
     assert client.get("/admin/content-health/").status_code == 302
 
 
-def test_reviewed_profile_is_not_listed_as_stale(editor_client):
+def test_reviewed_profile_is_not_listed_as_stale(
+    editor_client, make_source, make_partner
+):
     fresh = make_partner(name="Fresh profile", last_reviewed=timezone.now().date())
     fresh.sources.add(make_source())
     html = editor_client.get("/admin/content-health/").content.decode()
@@ -299,7 +285,9 @@ def test_reviewed_profile_is_not_listed_as_stale(editor_client):
     assert "Fresh profile" not in stale_section
 
 
-def test_activity_changelist_exports_the_selection_to_csv(editor_client):
+def test_activity_changelist_exports_the_selection_to_csv(
+    editor_client, make_partner, make_activity
+):
     partner = make_partner(name="Qatar")
     chosen = make_activity(title="Chosen, with a comma", partners=[partner])
     make_activity(title="Not chosen")
@@ -316,9 +304,11 @@ def test_activity_changelist_exports_the_selection_to_csv(editor_client):
 # The whole cycle -------------------------------------------------------------------
 
 
-def test_an_editors_whole_cycle(editor_client, client):
+def test_an_editors_whole_cycle(
+    editor_client, client, make_source, make_area, make_partner, activity_form
+):
     source, partner, area = make_source(), make_partner(), make_area()
-    data = activity_form(source, partner, area)
+    data = activity_form(partners=[partner.pk], areas=[area.pk], sources=[source.pk])
 
     # Create a draft with a source: invisible to the public, previewable.
     assert editor_client.post("/admin/partners/activity/add/", data).status_code == 302
@@ -334,6 +324,7 @@ def test_an_editors_whole_cycle(editor_client, client):
         assert "Maritime security course" in client.get(page).content.decode(), page
 
     # Edit, then restore the earlier version.
+    data = activity_form(activity)
     change_url = f"/admin/partners/activity/{activity.pk}/change/"
     editor_client.post(change_url, {**data, "state": "published", "body": "Edited."})
     assert "Edited." in client.get(url).content.decode()
@@ -356,7 +347,9 @@ def test_an_editors_whole_cycle(editor_client, client):
         assert "Maritime security course" not in client.get(page).content.decode(), page
 
 
-def test_sitemap_lists_only_public_records(client):
+def test_sitemap_lists_only_public_records(
+    client, make_partner, make_activity, make_milestone
+):
     public = make_activity(title="Public one")
     draft = make_activity(state=Activity.State.DRAFT)
     later = timezone.now() + datetime.timedelta(days=3)
@@ -375,7 +368,9 @@ def test_sitemap_lists_only_public_records(client):
     assert "/sitemap.xml" in client.get("/robots.txt").content.decode()
 
 
-def test_sitemaps_come_in_pages_of_a_few_thousand_addresses(client, monkeypatch):
+def test_sitemaps_come_in_pages_of_a_few_thousand_addresses(
+    client, monkeypatch, make_activity
+):
     monkeypatch.setattr(PublicSitemap, "limit", 2)
     activities = [make_activity() for _ in range(3)]
     activities[1].save()  # the latest change

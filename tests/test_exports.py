@@ -16,21 +16,13 @@ from partners.filters import ActivityFilter
 from partners.models import Activity, CooperationArea, Partner, Source
 from timeline.models import Milestone
 
-from .conftest import (
-    make_activity,
-    make_area,
-    make_milestone,
-    make_partner,
-    make_source,
-)
-
 pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture
-def world():
+def world(make_source, make_area, make_partner, make_activity, make_milestone):
     """Two partners, two areas, activities over several years and kinds, milestones,
     and records the public may not see: drafts and items scheduled for the future."""
     source = make_source(title="NATO ICI topic page")
@@ -215,7 +207,8 @@ def test_activity_csv_rows_match_the_database(client, world):
     assert joint["html_url"] == "http://testserver/activities/joint-dialogue/"
     # A draft partner never shows, even beside a public one.
     assert rows["course-kuwait"]["partners"] == "Kuwait"
-    assert rows["course-kuwait"]["sources"] == world["source"].url
+    passage = '"The words of the source that support the record."'
+    assert rows["course-kuwait"]["sources"] == f"{world['source'].url} {passage}"
     assert rows["qatar-conference"]["start"] == "2021"
 
 
@@ -384,7 +377,9 @@ def test_every_list_has_a_feed(client, world, url):
     assert len(entries) == len(listed)
 
 
-def test_feed_summaries_are_escaped_text_or_sanitised_markdown(client, world):
+def test_feed_summaries_are_escaped_text_or_sanitised_markdown(
+    client, world, make_activity, make_milestone
+):
     make_activity(title="Tagged", summary="Fish <b>& chips</b>")
     make_milestone(title="Marked", summary="**Bold** step <script>alert(1)</script>")
     entries = {
@@ -586,7 +581,7 @@ def test_api_index_lists_every_endpoint_and_schema(client):
         assert client.get(endpoint["document_schema"]).status_code == 200
 
 
-def test_api_pages_link_to_each_other_keeping_filters(client, world):
+def test_api_pages_link_to_each_other_keeping_filters(client, world, make_activity):
     kuwait = world["kuwait"]
     for n in range(105):
         make_activity(slug=f"bulk-{n}", partners=[kuwait])
@@ -613,7 +608,14 @@ def test_api_pages_link_to_each_other_keeping_filters(client, world):
     ],
 )
 def test_api_list_queries_do_not_grow_with_rows(
-    client, world, url, django_assert_max_num_queries, uncached_pages
+    client,
+    world,
+    url,
+    django_assert_max_num_queries,
+    uncached_pages,
+    make_source,
+    make_activity,
+    make_milestone,
 ):
     kuwait, area = world["kuwait"], world["dialogue"]
     for _ in range(30):

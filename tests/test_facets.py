@@ -10,13 +10,11 @@ from django.http import QueryDict
 from partners.filters import ActivityFilter
 from partners.models import Activity, CooperationArea, Partner
 
-from .conftest import make_activity, make_area, make_partner
-
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
 
 
 @pytest.fixture
-def catalogue():
+def catalogue(make_area, make_partner, make_activity):
     """Activities over three partners, two areas, three kinds and five years, plus a
     draft that no count may include."""
     qatar = make_partner(name="Qatar", slug="qatar")
@@ -173,7 +171,7 @@ def test_one_canonical_address_per_filter_state(client, catalogue):
         ) in html, url
 
 
-def test_canonical_address_keeps_the_page_number(client, catalogue):
+def test_canonical_address_keeps_the_page_number(client, catalogue, make_activity):
     for n in range(25):
         make_activity(title=f"Filler {n}")
     html = client.get("/activities/", {"page": 2}).content.decode()
@@ -218,7 +216,9 @@ def test_unfiltered_counts_equal_each_option_s_public_activities_in_the_database
         assert counts["kind"][kind.value] == public.filter(kind=kind).count()
 
 
-def test_pagination_marks_the_current_page_and_keeps_every_filter(client, catalogue):
+def test_pagination_marks_the_current_page_and_keeps_every_filter(
+    client, catalogue, make_activity
+):
     for n in range(25):
         make_activity(title=f"Filler {n}", kind=Activity.Kind.COURSE)
     html = client.get(

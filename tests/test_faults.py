@@ -15,7 +15,6 @@ import ici_site.cache
 from ici_site.logs import JsonFormatter
 from partners.views import PartnerListView
 
-from .conftest import make_partner
 from .servers import ROOT, TcpProxy, fetch, served_database_url, site_server
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +189,7 @@ def cache_log(caplog):
 
 
 def test_pages_serve_uncached_when_the_cache_is_down_and_it_is_logged_once(
-    client, settings, caplog, fresh_outage_state
+    client, settings, caplog, fresh_outage_state, make_partner
 ):
     settings.CACHES = tolerant_cache_at("redis://127.0.0.1:1/7")
     make_partner(name="Kuwait", slug="kuwait")

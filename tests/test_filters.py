@@ -5,13 +5,11 @@ import pytest
 
 from partners.models import Activity, Partner
 
-from .conftest import make_activity, make_area, make_partner
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def catalogue():
+def catalogue(make_area, make_partner, make_activity):
     """Activities spread over two partners, two areas, two kinds and three years."""
     qatar = make_partner(name="Qatar", slug="qatar")
     kuwait = make_partner(name="Kuwait", slug="kuwait")

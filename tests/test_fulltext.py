@@ -7,8 +7,6 @@ from content import search
 from partners.models import Activity, CooperationArea, Partner
 from timeline.models import Milestone
 
-from .conftest import make_activity
-
 pytestmark = pytest.mark.django_db
 
 
@@ -16,7 +14,7 @@ def found(text):
     return list(Activity.objects.public().search(text))
 
 
-def test_every_word_must_match_the_start_of_a_word_in_any_field():
+def test_every_word_must_match_the_start_of_a_word_in_any_field(make_activity):
     course = make_activity(
         title="Harbour protection course", location="Kuwait City", body="Divers."
     )
@@ -28,12 +26,12 @@ def test_every_word_must_match_the_start_of_a_word_in_any_field():
     assert len(found("harbour")) == 2
 
 
-def test_punctuation_alone_matches_nothing():
+def test_punctuation_alone_matches_nothing(make_activity):
     make_activity(title="Course")
     assert found("%_ '*' -- ?!") == []
 
 
-def test_edits_and_deletions_reach_the_index():
+def test_edits_and_deletions_reach_the_index(make_activity):
     activity = make_activity(title="Harbour protection course")
     activity.title = "Border security seminar"
     activity.save()
@@ -48,7 +46,9 @@ def test_edits_and_deletions_reach_the_index():
 SEARCHABLE = [Activity, Partner, CooperationArea, Milestone]
 
 
-def test_the_site_search_and_the_words_filter_find_the_same_activities(client):
+def test_the_site_search_and_the_words_filter_find_the_same_activities(
+    client, make_activity
+):
     exercise = make_activity(title="Naval exercises in the Gulf")
     make_activity(title="Cyber defence course")
     make_activity(title="Exercise draft", state=Activity.State.DRAFT)

@@ -10,27 +10,24 @@ def test_healthz_answers_200_when_database_and_cache_answer(client):
 
 
 @pytest.mark.django_db
-def test_healthz_answers_503_when_the_cache_fails(client, monkeypatch):
+@pytest.mark.parametrize(
+    ("broken_call", "failing", "answering"),
+    [
+        ("ici_site.views.cache.set", "cache", "database"),
+        ("ici_site.views.connection.cursor", "database", "cache"),
+    ],
+)
+def test_healthz_answers_503_when_one_of_them_fails(
+    client, monkeypatch, broken_call, failing, answering
+):
     def broken(*args, **kwargs):
-        raise ConnectionError("cache down")
+        raise ConnectionError(f"{failing} down")
 
-    monkeypatch.setattr("ici_site.views.cache.set", broken)
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["cache"] == "failing"
-    assert response.json()["database"] == "ok"
-
-
-@pytest.mark.django_db
-def test_healthz_answers_503_when_the_database_fails(client, monkeypatch):
-    def broken(*args, **kwargs):
-        raise ConnectionError("database down")
-
-    monkeypatch.setattr("ici_site.views.connection.cursor", broken)
+    monkeypatch.setattr(broken_call, broken)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {
         "status": "unavailable",
-        "database": "failing",
-        "cache": "ok",
+        failing: "failing",
+        answering: "ok",
     }

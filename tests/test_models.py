@@ -9,18 +9,10 @@ from content.dates import DatePrecision
 from partners.models import Activity, Partner, Source
 from timeline.models import Milestone
 
-from .conftest import (
-    make_activity,
-    make_area,
-    make_milestone,
-    make_partner,
-    make_source,
-)
-
 pytestmark = pytest.mark.django_db
 
 
-def test_activity_end_before_start_is_refused():
+def test_activity_end_before_start_is_refused(make_activity):
     activity = make_activity(start_date=datetime.date(2019, 4, 8))
     activity.end_date = datetime.date(2019, 4, 7)
     with pytest.raises(ValidationError) as error:
@@ -28,7 +20,7 @@ def test_activity_end_before_start_is_refused():
     assert "end_date" in error.value.message_dict
 
 
-def test_activity_end_year_may_contain_a_later_start_month():
+def test_activity_end_year_may_contain_a_later_start_month(make_activity):
     activity = make_activity(
         start_date=datetime.date(2004, 5, 1),
         start_precision=DatePrecision.MONTH,
@@ -38,7 +30,7 @@ def test_activity_end_year_may_contain_a_later_start_month():
     activity.full_clean()
 
 
-def test_clean_truncates_dates_to_their_precision():
+def test_clean_truncates_dates_to_their_precision(make_activity):
     activity = make_activity(
         start_date=datetime.date(2005, 2, 16), start_precision=DatePrecision.MONTH
     )
@@ -51,14 +43,14 @@ def test_clean_truncates_dates_to_their_precision():
     ("alpha2", "alpha3"),
     [("kw", "KWT"), ("K", "KWT"), ("KW", "KW"), ("K1", "KWT"), ("KW", "QAT")],
 )
-def test_malformed_iso_codes_are_refused(alpha2, alpha3):
+def test_malformed_iso_codes_are_refused(alpha2, alpha3, make_partner):
     partner = make_partner()
     partner.iso_alpha2, partner.iso_alpha3 = alpha2, alpha3
     with pytest.raises(ValidationError):
         partner.full_clean()
 
 
-def test_duplicate_slug_is_refused():
+def test_duplicate_slug_is_refused(make_activity):
     make_activity(slug="nirc-course")
     with pytest.raises(ValidationError) as error:
         Activity(
@@ -71,7 +63,7 @@ def test_duplicate_slug_is_refused():
     assert "slug" in error.value.message_dict
 
 
-def test_dialogue_partner_cannot_have_joined():
+def test_dialogue_partner_cannot_have_joined(make_partner):
     partner = make_partner(status=Partner.Status.DIALOGUE, joined=None)
     partner.full_clean()
     partner.joined = datetime.date(2005, 1, 1)
@@ -126,14 +118,14 @@ def test_date_ranges_read_naturally(
     )
 
 
-def test_public_excludes_drafts_and_future_items():
+def test_public_excludes_drafts_and_future_items(make_activity):
     visible = make_activity()
     make_activity(state=Activity.State.DRAFT)
     make_activity(publish_at=timezone.now() + datetime.timedelta(days=1))
     assert list(Activity.objects.public()) == [visible]
 
 
-def test_milestones_and_partners_share_the_public_rule():
+def test_milestones_and_partners_share_the_public_rule(make_partner, make_milestone):
     make_partner(state=Partner.State.DRAFT)
     shown = make_partner()
     make_milestone(state=Milestone.State.DRAFT)
@@ -142,7 +134,7 @@ def test_milestones_and_partners_share_the_public_rule():
     assert list(Milestone.objects.public()) == [milestone]
 
 
-def test_scheduled_is_what_public_leaves_out_of_the_published():
+def test_scheduled_is_what_public_leaves_out_of_the_published(make_activity):
     make_activity()
     make_activity(state=Activity.State.DRAFT)
     scheduled = make_activity(publish_at=timezone.now() + datetime.timedelta(days=1))
@@ -153,7 +145,9 @@ def test_scheduled_is_what_public_leaves_out_of_the_published():
     )
 
 
-def test_sources_cited_by_several_querysets_in_one_query(django_assert_num_queries):
+def test_sources_cited_by_several_querysets_in_one_query(
+    django_assert_num_queries, make_source, make_activity, make_milestone
+):
     cited_by_activity, cited_by_milestone, _unused = (
         make_source(),
         make_source(),
@@ -168,7 +162,9 @@ def test_sources_cited_by_several_querysets_in_one_query(django_assert_num_queri
     assert cited == {cited_by_activity, cited_by_milestone}
 
 
-def test_every_public_model_has_an_address():
+def test_every_public_model_has_an_address(
+    make_source, make_area, make_partner, make_activity, make_milestone
+):
     source, area, partner = make_source(), make_area(), make_partner()
     activity, milestone = make_activity(), make_milestone()
     assert area.get_absolute_url() == f"/areas/{area.slug}/"

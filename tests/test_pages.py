@@ -8,19 +8,11 @@ from django.urls import reverse
 from partners.models import Activity, Partner
 from timeline.models import Milestone
 
-from .conftest import (
-    make_activity,
-    make_area,
-    make_milestone,
-    make_partner,
-    make_source,
-)
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
+def world(make_source, make_area, make_partner, make_activity, make_milestone):
     """A member, a dialogue state, an area, an activity and a milestone, sourced."""
     source = make_source(title="NATO ICI topic page")
     kuwait = make_partner(name="Kuwait", slug="kuwait", summary="First to join.")
@@ -88,7 +80,7 @@ def test_dialogue_partner_profile_says_it_has_not_joined(client, world):
     assert "In dialogue, not a member" in response.content.decode()
 
 
-def test_partner_list_counts_only_public_activities(client, world):
+def test_partner_list_counts_only_public_activities(client, world, make_activity):
     make_activity(partners=[world["kuwait"]], state=Activity.State.DRAFT)
     response = client.get("/partners/")
     kuwait = next(p for p in response.context["partners"] if p.slug == "kuwait")
@@ -130,7 +122,7 @@ def test_milestone_page_and_timeline_anchor(client, world):
     assert '<h3 id="year-2004"' in timeline
 
 
-def test_timeline_is_chronological_and_grouped_by_year(client):
+def test_timeline_is_chronological_and_grouped_by_year(client, make_milestone):
     make_milestone(title="Later", date=datetime.date(2017, 1, 24))
     make_milestone(title="Earlier", date=datetime.date(2004, 6, 28))
     html = client.get("/timeline/").content.decode()
@@ -138,7 +130,7 @@ def test_timeline_is_chronological_and_grouped_by_year(client):
     assert html.index("Earlier") < html.index('id="year-2017"') < html.index("Later")
 
 
-def test_timeline_filters_by_partner_and_area(client, world):
+def test_timeline_filters_by_partner_and_area(client, world, make_milestone):
     make_milestone(title="Unrelated milestone")
     response = client.get(
         "/timeline/", {"partner": "kuwait", "area": "political-dialogue"}
@@ -164,7 +156,9 @@ def test_unknown_addresses_give_the_friendly_404(client, url):
     assert "Page not found" in response.content.decode()
 
 
-def test_drafts_are_not_public_anywhere(client, world):
+def test_drafts_are_not_public_anywhere(
+    client, world, make_partner, make_activity, make_milestone
+):
     draft = make_activity(
         title="Secret draft activity", partners=[world["kuwait"]], areas=[world["area"]]
     )
@@ -193,14 +187,20 @@ def _page_queries(client, url):
     return len(queries)
 
 
-def _add_rows(world, count):
-    for _ in range(count):
-        make_activity(
-            partners=[world["kuwait"], world["oman"]],
-            areas=[world["area"]],
-            sources=[make_source()],
-        )
-        make_milestone(partners=[world["kuwait"]], areas=[world["area"]])
+@pytest.fixture
+def add_rows(world, make_source, make_activity, make_milestone):
+    """Adds `count` activities and milestones linked to the world's records."""
+
+    def add_rows(count):
+        for _ in range(count):
+            make_activity(
+                partners=[world["kuwait"], world["oman"]],
+                areas=[world["area"]],
+                sources=[make_source()],
+            )
+            make_milestone(partners=[world["kuwait"]], areas=[world["area"]])
+
+    return add_rows
 
 
 PAGES = [
@@ -219,11 +219,11 @@ PAGES = [
 
 @pytest.mark.parametrize("url", PAGES)
 def test_page_queries_do_not_grow_with_rows(
-    client, world, url, django_assert_max_num_queries, uncached_pages
+    client, world, url, django_assert_max_num_queries, uncached_pages, add_rows
 ):
-    _add_rows(world, 3)
+    add_rows(3)
     few = _page_queries(client, url)
-    _add_rows(world, 30)
+    add_rows(30)
     with django_assert_max_num_queries(few):
         client.get(url)
     # With nothing cached: five for the dataset version in the footer, one per facet
@@ -233,18 +233,24 @@ def test_page_queries_do_not_grow_with_rows(
 
 
 def test_activity_detail_queries_are_bounded(
-    client, world, django_assert_max_num_queries, uncached_pages
+    client,
+    world,
+    django_assert_max_num_queries,
+    uncached_pages,
+    make_source,
+    make_partner,
 ):
     activity = world["activity"]
     activity.partners.add(make_partner(), make_partner())
     activity.sources.add(make_source(), make_source())
-    # The activity, its partners, areas and sources, and the dataset version (five).
-    with django_assert_max_num_queries(9):
+    # The activity, its partners, areas, citations and their sources, and the dataset
+    # version (five).
+    with django_assert_max_num_queries(10):
         assert client.get(activity.get_absolute_url()).status_code == 200
 
 
-def test_list_pages_are_paginated_and_keep_filters(client, world):
-    _add_rows(world, 25)
+def test_list_pages_are_paginated_and_keep_filters(client, world, add_rows):
+    add_rows(25)
     response = client.get("/activities/", {"partner": "kuwait"})
     html = response.content.decode()
     assert response.context["page_obj"].paginator.count == 26
@@ -278,7 +284,7 @@ def test_server_error_page_is_friendly(client, world, monkeypatch):
 
 
 def test_home_queries_do_not_grow_with_key_milestones(
-    client, world, django_assert_max_num_queries
+    client, world, django_assert_max_num_queries, make_milestone
 ):
     make_milestone(partners=[world["kuwait"]], is_key=True)
     few = _page_queries(client, "/")

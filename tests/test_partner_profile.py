@@ -7,13 +7,11 @@ import pytest
 from content.dates import DatePrecision
 from partners.models import Activity, Partner
 
-from .conftest import make_activity, make_area, make_milestone, make_partner
-
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
 
 
 @pytest.fixture
-def kuwait():
+def kuwait(make_area, make_partner, make_activity, make_milestone):
     kuwait = make_partner(
         name="Kuwait",
         slug="kuwait",
@@ -81,7 +79,7 @@ def test_key_facts_show_status_and_join_date_at_its_precision(client, kuwait):
     assert html.index("Key facts") < html.index("Profile")
 
 
-def test_profile_without_activities_has_no_empty_facts(client):
+def test_profile_without_activities_has_no_empty_facts(client, make_partner):
     oman = make_partner(
         name="Oman", slug="oman", status=Partner.Status.DIALOGUE, joined=None
     )

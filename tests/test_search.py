@@ -9,8 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from partners.models import Activity
 from timeline.models import Milestone
 
-from .conftest import make_activity, make_area, make_milestone, make_partner
-
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
 
 on_postgres = pytest.mark.skipif(
@@ -20,7 +18,7 @@ on_postgres = pytest.mark.skipif(
 
 
 @pytest.fixture
-def corpus():
+def corpus(make_area, make_partner, make_activity, make_milestone):
     qatar = make_partner(
         name="Qatar",
         slug="qatar",
@@ -87,7 +85,9 @@ def test_a_word_in_the_title_ranks_above_a_passing_mention(client, corpus):
     assert order.index("maritime-security") < order.index("cyber-seminar")
 
 
-def test_matched_words_are_highlighted_and_editor_text_is_escaped(client):
+def test_matched_words_are_highlighted_and_editor_text_is_escaped(
+    client, make_activity
+):
     make_activity(
         title="Course <script>alert(1)</script>",
         summary="Harbour <b>protection</b> training.",
@@ -135,7 +135,7 @@ def test_odd_queries_are_answered(client, corpus, query):
 
 
 def test_search_runs_a_constant_number_of_queries(
-    client, corpus, django_assert_max_num_queries
+    client, corpus, django_assert_max_num_queries, make_activity, make_milestone
 ):
     with CaptureQueriesContext(connection) as few:
         client.get("/search/", {"q": "maritime"})

@@ -16,30 +16,16 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import clear_url_caches
 
-from .conftest import (
-    STRONG_PASSWORD,
-    make_activity,
-    make_area,
-    make_milestone,
-    make_partner,
-    make_source,
-)
-
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def public_urls():
+def public_urls(one_of_each):
     """One page of every public kind, with a little content on it."""
-    source = make_source()
-    partner = make_partner(slug="kuwait")
-    area = make_area(slug="training")
-    activity = make_activity(
-        slug="course", partners=[partner], areas=[area], sources=[source]
-    )
-    milestone = make_milestone(slug="istanbul", partners=[partner], sources=[source])
+    partner, area = one_of_each["partner"], one_of_each["area"]
+    activity, milestone = one_of_each["activity"], one_of_each["milestone"]
     return [
         "/",
         "/about/",
@@ -97,7 +83,9 @@ def test_public_pages_have_no_inline_script_or_style(client, public_urls):
             assert not pattern.search(html), f"{pattern.pattern} on {url}"
 
 
-def test_admin_pages_editors_use_have_no_inline_script_or_style(editor_client):
+def test_admin_pages_editors_use_have_no_inline_script_or_style(
+    editor_client, make_source, make_partner, make_activity
+):
     activity = make_activity(partners=[make_partner()], sources=[make_source()])
     for url in [
         "/admin/",
@@ -128,13 +116,15 @@ def test_public_pages_never_link_to_the_admin(client, public_urls):
         assert "/admin" not in client.get(url).content.decode(), url
 
 
-def test_csrf_and_session_cookies_are_httponly_and_samesite(client, editor):
+def test_csrf_and_session_cookies_are_httponly_and_samesite(
+    client, editor, editor_password
+):
     client.get("/admin/login/")
     csrf = client.cookies["csrftoken"]
     assert csrf["httponly"] and csrf["samesite"] == "Lax"
     client.post(
         "/admin/login/",
-        {"username": "erin", "password": STRONG_PASSWORD},
+        {"username": "erin", "password": editor_password},
         REMOTE_ADDR="192.0.2.10",
     )
     session = client.cookies["sessionid"]
@@ -198,7 +188,7 @@ def test_deploy_check_flags_a_production_run_without_https():
     "url",
     ["ftp://ftp.example.org/ici.pdf", "javascript:alert(1)", "file:///etc/passwd"],
 )
-def test_source_urls_must_be_web_addresses(url):
+def test_source_urls_must_be_web_addresses(url, make_source):
     source = make_source()
     source.url = url
     with pytest.raises(ValidationError) as error:
@@ -206,7 +196,7 @@ def test_source_urls_must_be_web_addresses(url):
     assert "url" in error.value.message_dict
 
 
-def test_source_accepts_http_and_https():
+def test_source_accepts_http_and_https(make_source):
     for url in ["http://www.nato.int/ici.htm", "HTTPS://www.nato.int/cps/en.htm"]:
         source = make_source(url=url)
         source.full_clean()
@@ -223,7 +213,9 @@ def sign_in(client, password, address):
     )
 
 
-def test_five_wrong_passwords_lock_the_account_from_that_address(client, editor):
+def test_five_wrong_passwords_lock_the_account_from_that_address(
+    client, editor, editor_password
+):
     attacker = "203.0.113.7"
     for _ in range(4):
         assert sign_in(client, "wrong-guess", attacker).status_code == 200
@@ -232,22 +224,22 @@ def test_five_wrong_passwords_lock_the_account_from_that_address(client, editor)
     assert "Too many failed sign-in attempts" in locked.content.decode()
     assert "locked for 30 minutes" in locked.content.decode()
     # Even the right password is refused from there while the lockout lasts ...
-    assert sign_in(client, STRONG_PASSWORD, attacker).status_code == 429
+    assert sign_in(client, editor_password, attacker).status_code == 429
     # ... but the editor, elsewhere, still signs in.
-    assert sign_in(client, STRONG_PASSWORD, "198.51.100.2").status_code == 302
+    assert sign_in(client, editor_password, "198.51.100.2").status_code == 302
 
 
-def test_an_unlock_command_lifts_the_lockout(client, editor):
+def test_an_unlock_command_lifts_the_lockout(client, editor, editor_password):
     for _ in range(5):
         sign_in(client, "wrong-guess", "203.0.113.7")
-    assert sign_in(client, STRONG_PASSWORD, "203.0.113.7").status_code == 429
+    assert sign_in(client, editor_password, "203.0.113.7").status_code == 429
     call_command("axes_reset_username", "erin", stdout=io.StringIO())
-    response = sign_in(client, STRONG_PASSWORD, "203.0.113.7")
+    response = sign_in(client, editor_password, "203.0.113.7")
     assert response.status_code == 302 and response["Location"] == "/admin/"
 
 
 def test_behind_the_proxy_each_client_address_is_locked_out_separately(
-    client, editor, settings
+    client, editor, settings, editor_password
 ):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -261,8 +253,8 @@ def test_behind_the_proxy_each_client_address_is_locked_out_separately(
 
     for forged in ["1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4", "5.5.5.5"]:
         via_proxy("wrong-guess", f"{forged}, 203.0.113.7")
-    assert via_proxy(STRONG_PASSWORD, "9.9.9.9, 203.0.113.7").status_code == 429
-    assert via_proxy(STRONG_PASSWORD, "198.51.100.2").status_code == 302
+    assert via_proxy(editor_password, "9.9.9.9, 203.0.113.7").status_code == 429
+    assert via_proxy(editor_password, "198.51.100.2").status_code == 302
 
 
 def test_lockout_logs_name_no_account_or_address(client, editor, caplog):
@@ -274,7 +266,9 @@ def test_lockout_logs_name_no_account_or_address(client, editor, caplog):
     assert "wrong-guess" not in logged
 
 
-def test_deactivate_editor_ends_access_and_sessions(editor_client, editor):
+def test_deactivate_editor_ends_access_and_sessions(
+    editor_client, editor, editor_password
+):
     assert editor_client.get("/admin/").status_code == 200
     out = io.StringIO()
     call_command("deactivate_editor", "erin", stdout=out)
@@ -283,7 +277,7 @@ def test_deactivate_editor_ends_access_and_sessions(editor_client, editor):
     assert not editor.is_active
     assert not Session.objects.exists()
     assert editor_client.get("/admin/").status_code == 302
-    assert sign_in(editor_client, STRONG_PASSWORD, "198.51.100.2").status_code == 200
+    assert sign_in(editor_client, editor_password, "198.51.100.2").status_code == 200
     assert User.objects.filter(username="erin").exists()  # history keeps its author
 
 

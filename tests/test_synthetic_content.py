@@ -9,8 +9,6 @@ from ici_site.synthetic import SyntheticContent
 from partners.models import Activity, Partner
 from timeline.models import Milestone
 
-from .conftest import make_partner
-
 pytestmark = pytest.mark.django_db
 
 
@@ -64,7 +62,9 @@ def test_generate_dataset_refuses_the_site_sqlite_file(
     assert not Activity.objects.exists()
 
 
-def test_generate_dataset_refuses_a_database_holding_content(synthetic_database):
+def test_generate_dataset_refuses_a_database_holding_content(
+    synthetic_database, make_partner
+):
     make_partner(name="Kuwait")
     with pytest.raises(CommandError, match="already holds content"):
         generate(activities=5, milestones=1)

@@ -7,13 +7,11 @@ import pytest
 from content.dates import DatePrecision
 from partners.models import Activity
 
-from .conftest import make_activity, make_area, make_milestone, make_partner
-
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
 
 
 @pytest.fixture
-def history():
+def history(make_area, make_partner, make_activity, make_milestone):
     qatar = make_partner(name="Qatar", slug="qatar")
     kuwait = make_partner(name="Kuwait", slug="kuwait")
     maritime = make_area(name="Maritime security", slug="maritime-security")
@@ -144,7 +142,7 @@ def test_facet_counts_add_milestones_and_activities(client, history):
 
 
 def test_pages_of_the_timeline_follow_on_in_order_without_loading_everything(
-    client, django_assert_max_num_queries
+    client, django_assert_max_num_queries, make_activity, make_milestone
 ):
     for day in range(1, 61):
         make_activity(
