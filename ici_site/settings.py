@@ -189,6 +189,10 @@ EXCLUDED_SOURCE_HOSTS = [
     "iuvmdaily.com",
     "uae71.org",
     "eubriefs.com",
+    "menafn.com",
+    "twocircles.net",
+    "zawya.com",
+    "pressreader.com",
 ]
 # The site's content in fixtures/, in the order it loads (content.loading).
 CONTENT_FIXTURES = [
