@@ -223,20 +223,32 @@ http {{
 """
 
 
+def nginx_command(prefix, app_ports, port):
+    """The command that runs deploy/nginx.conf in front of `app_ports` from `prefix`
+    (its configuration, logs and temporary files), listening on `port`."""
+    site = nginx_site(app_ports, port, ROOT / "staticfiles")
+    Path(prefix, "ici.conf").write_text(site)
+    user = pwd.getpwuid(os.getuid()).pw_name  # its workers run as we do
+    Path(prefix, "nginx.conf").write_text(NGINX_MAIN.format(prefix=prefix, user=user))
+    # -e: the error log before the configuration is read, in the prefix too.
+    return [
+        NGINX,
+        "-p",
+        prefix,
+        "-c",
+        f"{prefix}/nginx.conf",
+        "-e",
+        f"{prefix}/error.log",
+    ]
+
+
 @contextlib.contextmanager
 def nginx(app_ports):
     """nginx as deploy/nginx.conf configures it, in front of `app_ports`: not the
     system's service, but a process of its own in a temporary prefix."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="ici-nginx-") as prefix:
-        site = nginx_site(app_ports, port, ROOT / "staticfiles")
-        Path(prefix, "ici.conf").write_text(site)
-        user = pwd.getpwuid(os.getuid()).pw_name  # its workers run as we do
-        main = NGINX_MAIN.format(prefix=prefix, user=user)
-        Path(prefix, "nginx.conf").write_text(main)
-        # -e: the error log before the configuration is read, in the prefix too.
-        command = [NGINX, "-p", prefix, "-c", f"{prefix}/nginx.conf"]
-        command += ["-e", f"{prefix}/error.log"]
+        command = nginx_command(prefix, app_ports, port)
         process = subprocess.Popen(command, start_new_session=True)
         process.base_url = f"http://127.0.0.1:{port}"
         process.error_log = Path(prefix, "error.log")

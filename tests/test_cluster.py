@@ -4,8 +4,10 @@ PostgreSQL and Redis."""
 import os
 import re
 import signal
+import subprocess
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -13,25 +15,48 @@ from django.db import connection
 import ici_site.cache
 
 from .servers import (
+    NGINX,
     ROOT,
     Browser,
     cluster,
     collect_static,
     fetch,
+    nginx_command,
     redis_server,
     served_database_url,
     stop,
     wait_for_status,
 )
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),  # the servers read committed rows
-    pytest.mark.skipif(
-        connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"),
-        reason="the cluster shares PostgreSQL and Redis (set DATABASE_URL=postgres://"
-        "... and REDIS_URL)",
-    ),
-]
+
+def needs_cluster(test):
+    """A test of the running cluster: PostgreSQL, Redis and nginx."""
+    for mark in [
+        pytest.mark.django_db(transaction=True),  # the servers read committed rows
+        pytest.mark.skipif(
+            connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"),
+            reason="the cluster shares PostgreSQL and Redis (set DATABASE_URL="
+            "postgres://... and REDIS_URL)",
+        ),
+        pytest.mark.skipif(
+            not Path(NGINX).exists() and not os.environ.get("CI"),
+            reason="needs nginx (apt-get install nginx; .ci/run does)",
+        ),
+    ]:
+        test = mark(test)
+    return test
+
+
+@pytest.mark.skipif(
+    not Path(NGINX).exists() and not os.environ.get("CI"),
+    reason="needs nginx (apt-get install nginx; .ci/run does)",
+)
+def test_the_shipped_nginx_configuration_is_valid(tmp_path):
+    command = nginx_command(tmp_path, [8001, 8002], 8080)
+    site = (tmp_path / "ici.conf").read_text()
+    assert site.count("server 127.0.0.1:800") == 2 and "10.0.0." not in site
+    checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +102,7 @@ def editor_browser(admin_user):
     return browser
 
 
+@needs_cluster
 def test_an_edit_saved_through_one_server_is_seen_at_once_through_the_other(
     environment, one_of_each, activity_form, editor_browser, make_activity
 ):
@@ -95,6 +121,7 @@ def test_an_edit_saved_through_one_server_is_seen_at_once_through_the_other(
             assert activity_count(base_url, kuwait) == 2
 
 
+@needs_cluster
 def test_a_sign_in_on_one_server_holds_on_the_other(environment, editor_browser):
     with cluster(**environment) as (servers, proxy):
         first, second = servers
@@ -114,6 +141,7 @@ def load(base_url, pages, statuses, stop_loading):
             statuses.append(fetch(base_url + page)[0])
 
 
+@needs_cluster
 def test_a_server_killed_under_load_loses_no_request(environment, public_urls):
     pages = [url for url in public_urls if url != "/no-such-page/"]
     statuses, stop_loading = [], threading.Event()
@@ -141,12 +169,14 @@ def test_a_server_killed_under_load_loses_no_request(environment, public_urls):
         assert fetch(proxy.base_url + "/")[0] == 502
         status, headers, css = fetch(proxy.base_url + stylesheet)
         assert status == 200 and "immutable" in headers["Cache-Control"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
         assert (
             css
             == (ROOT / "staticfiles" / stylesheet.removeprefix("/static/")).read_text()
         )
 
 
+@needs_cluster
 def test_with_redis_stopped_every_page_is_served_and_healthz_says_so(
     environment, public_urls, one_of_each, activity_form, editor_browser
 ):

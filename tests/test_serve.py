@@ -7,8 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from django.http import HttpResponse
 
 import dev
+from ici_site.cache import PageFileCache
 
 from .servers import ROOT, fetch, site_server
 
@@ -119,3 +121,18 @@ def test_an_edit_in_one_process_is_seen_at_once_by_every_other_without_redis(
         manage(env, "shell", "-c", SAVE.format(name="Kuwait renamed"))
         for server in (second, first):
             assert "Kuwait renamed" in fetch(server.base_url + page)[2]
+
+
+def test_the_file_cache_stores_pages_uncompressed_and_expires_them(tmp_path):
+    files = PageFileCache(str(tmp_path), {})
+    page = HttpResponse("<p>Kuwait</p>" * 500)
+    files.set("page", ("version-1", page), 60)
+    [stored] = tmp_path.glob("*.djcache")
+    assert b"<p>Kuwait</p>" * 500 in stored.read_bytes()  # read without inflating
+    version, again = files.get("page")
+    assert version == "version-1" and again.content == page.content
+    assert files.get_many(["page", "missing"]).keys() == {"page"}
+    assert files.touch("page", 60) and not files.touch("missing", 60)
+    assert files.get("page")[1].content == page.content
+    files.set("page", ("version-1", page), 0)  # expires at once
+    assert files.get("page", "gone") == "gone" and not list(tmp_path.glob("*"))
