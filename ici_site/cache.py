@@ -6,13 +6,13 @@ but not compressed: each stored page is read by every worker many times for each
 write, and decompressing it was a third of a cache hit's time (docs/benchmarks.md).
 The files are larger, which the operating system's own page cache absorbs.
 
-TolerantRedisCache is built on django-redis, which keeps one client per server where Django's own RedisCache
-builds a new one for every call (most of a page-cache hit's time). While Redis is
-unreachable every read is a miss and every write is dropped, so pages are served
-uncached; Redis is tried again every RETRY_SECONDS, not on every call, so an outage
-costs no time per request. Going down and coming back are logged once each, and on
-coming back the keys named in STALE_AFTER_OUTAGE are deleted (writes that should
-have changed them were dropped meanwhile).
+TolerantRedisCache is built on django-redis, which keeps one client per server where
+Django's own RedisCache builds a new one for every call (most of a page-cache hit's
+time). While Redis is unreachable every read is a miss and every write is dropped, so
+pages are served uncached; Redis is tried again every RETRY_SECONDS, not on every
+call, so an outage costs no time per request. Going down and coming back are logged
+once each, and on coming back the keys named in STALE_AFTER_OUTAGE are deleted (writes
+that should have changed them were dropped meanwhile).
 """
 
 import logging

@@ -28,6 +28,12 @@ from .servers import (
     wait_for_status,
 )
 
+# Under CI a missing nginx fails the tests: .ci/run installs it.
+needs_nginx = pytest.mark.skipif(
+    not Path(NGINX).exists() and not os.environ.get("CI"),
+    reason="needs nginx (apt-get install nginx; .ci/run does)",
+)
+
 
 def needs_cluster(test):
     """A test of the running cluster: PostgreSQL, Redis and nginx."""
@@ -38,19 +44,13 @@ def needs_cluster(test):
             reason="the cluster shares PostgreSQL and Redis (set DATABASE_URL="
             "postgres://... and REDIS_URL)",
         ),
-        pytest.mark.skipif(
-            not Path(NGINX).exists() and not os.environ.get("CI"),
-            reason="needs nginx (apt-get install nginx; .ci/run does)",
-        ),
+        needs_nginx,
     ]:
         test = mark(test)
     return test
 
 
-@pytest.mark.skipif(
-    not Path(NGINX).exists() and not os.environ.get("CI"),
-    reason="needs nginx (apt-get install nginx; .ci/run does)",
-)
+@needs_nginx
 def test_the_shipped_nginx_configuration_is_valid(tmp_path):
     command = nginx_command(tmp_path, [8001, 8002], 8080)
     site = (tmp_path / "ici.conf").read_text()
@@ -170,10 +170,8 @@ def test_a_server_killed_under_load_loses_no_request(environment, public_urls):
         status, headers, css = fetch(proxy.base_url + stylesheet)
         assert status == 200 and "immutable" in headers["Cache-Control"]
         assert headers["X-Content-Type-Options"] == "nosniff"
-        assert (
-            css
-            == (ROOT / "staticfiles" / stylesheet.removeprefix("/static/")).read_text()
-        )
+        collected = ROOT / "staticfiles" / stylesheet.removeprefix("/static/")
+        assert css == collected.read_text()
 
 
 @needs_cluster
