@@ -4,6 +4,7 @@ PostgreSQL and Redis."""
 import os
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -208,3 +209,40 @@ def test_with_redis_stopped_every_page_is_served_and_healthz_says_so(
             edit_title(editor_browser, first, activity, activity_form, "After outage")
             for base_url in (second.base_url, proxy.base_url):
                 assert "After outage" in fetch(base_url + page)[2]
+
+
+def trickling_clients(port, count):
+    """Clients that send the start of their request headers, and never the rest."""
+    clients = []
+    for _ in range(count):
+        client = socket.create_connection(("127.0.0.1", port))
+        client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        clients.append(client)
+    return clients
+
+
+def answers_within(port, seconds):
+    with socket.create_connection(("127.0.0.1", port), timeout=seconds) as client:
+        client.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        try:
+            return client.recv(12).startswith(b"HTTP/1.1 200")
+        except TimeoutError:
+            return False
+
+
+@needs_cluster
+def test_clients_trickling_their_headers_hold_nginx_and_no_app_worker(environment):
+    with cluster(**environment) as (servers, proxy):
+        first = servers[0]
+        proxy_port = int(proxy.base_url.rsplit(":", 1)[1])
+        # Twice as many slow clients as there are workers in the whole cluster.
+        slow = trickling_clients(proxy_port, 8)
+        try:
+            assert answers_within(proxy_port, 5)
+            # Straight to an app server, two such clients hold both its workers:
+            # why the app servers must be reachable only from nginx.
+            slow += trickling_clients(first.port, 2)
+            assert not answers_within(first.port, 2)
+        finally:
+            for client in slow:
+                client.close()
