@@ -51,17 +51,38 @@ def manage(*args, env=None):
     run(PYTHON, "manage.py", *args, env=env)
 
 
+def prepare(env):
+    """The database migrated, the content loaded once, the static files collected."""
+    manage("migrate", "--no-input", env=env)
+    manage("load_content", env=env)
+    manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
+
+
+def gunicorn_command(address):
+    """The app server as production runs it, with deploy/gunicorn.conf.py (workers
+    for this machine's cores)."""
+    return [
+        str(VENV / "bin" / "gunicorn"),
+        "--config",
+        str(ROOT / "deploy" / "gunicorn.conf.py"),
+        "--bind",
+        address,
+    ]
+
+
 def serve():
     ensure_virtualenv()
     env = {**os.environ}
     env.setdefault("DJANGO_SECRET_KEY", local_secret_key())
-    manage("migrate", "--no-input", env=env)
-    manage("load_content", env=env)
-    manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
+    prepare(env)
     print(
         f"\nServing the ICI site on http://{ADDRESS}/ (Ctrl+C stops it)\n", flush=True
     )
-    manage("runserver", ADDRESS, env=env)
+    command = gunicorn_command(ADDRESS)
+    print("+", " ".join(command), flush=True)
+    # Replaced by gunicorn, so Ctrl+C reaches it alone and it stops its workers.
+    os.chdir(ROOT)
+    os.execve(command[0], command, env)
 
 
 def test(pytest_args):

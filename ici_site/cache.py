@@ -1,19 +1,27 @@
-"""A Redis cache that turns an outage into cache misses, logged once.
+"""The cache backends: a file cache for one machine, and a Redis cache that turns an
+outage into cache misses, logged once.
 
-Built on django-redis, which keeps one client per server where Django's own RedisCache
-builds a new one for every call (most of a page-cache hit's time). While Redis is
-unreachable every read is a miss and every write is dropped, so pages are served
-uncached; Redis is tried again every RETRY_SECONDS, not on every call, so an outage
-costs no time per request. Going down and coming back are logged once each, and on
-coming back the keys named in STALE_AFTER_OUTAGE are deleted (writes that should
-have changed them were dropped meanwhile).
+PageFileCache (no REDIS_URL) is Django's file cache with its values stored pickled
+but not compressed: each stored page is read by every worker many times for each
+write, and decompressing it was a third of a cache hit's time (docs/benchmarks.md).
+The files are larger, which the operating system's own page cache absorbs.
+
+TolerantRedisCache is built on django-redis, which keeps one client per server where
+Django's own RedisCache builds a new one for every call (most of a page-cache hit's
+time). While Redis is unreachable every read is a miss and every write is dropped, so
+pages are served uncached; Redis is tried again every RETRY_SECONDS, not on every
+call, so an outage costs no time per request. Going down and coming back are logged
+once each, and on coming back the keys named in STALE_AFTER_OUTAGE are deleted (writes
+that should have changed them were dropped meanwhile).
 """
 
 import logging
+import pickle
 import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.filebased import FileBasedCache
 from django_redis.cache import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -53,6 +61,32 @@ class Outage:
                 return False
             self.down = False
         logger.warning("Cache available again at %s.", location)
+        return True
+
+
+class PageFileCache(FileBasedCache):
+    def get(self, key, default=None, version=None):
+        try:
+            with open(self._key_to_file(key, version), "rb") as file:
+                if not self._is_expired(file):
+                    return pickle.load(file)
+        except FileNotFoundError:
+            pass
+        return default
+
+    def _write_content(self, file, timeout, value):
+        # Called by set() with a temporary file, renamed into place afterwards.
+        file.write(
+            pickle.dumps(self.get_backend_timeout(timeout), self.pickle_protocol)
+        )
+        file.write(pickle.dumps(value, self.pickle_protocol))
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        missing = object()
+        value = self.get(key, missing, version)
+        if value is missing:
+            return False
+        self.set(key, value, timeout, version)
         return True
 
 

@@ -136,15 +136,22 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One machine without Redis (`dev.py serve`): files every worker reads and writes,
+    # so a change one of them saves drops the content version for all at once.
+    CACHES = {
+        "default": {
+            # Django's FileBasedCache, its values not compressed (faster hits).
+            "BACKEND": "ici_site.cache.PageFileCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "cache"),
+            "KEY_PREFIX": "ici",
+            # Past this many files a third are dropped at random on the next write.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # Seconds a content version lives at most; pages, counts and the dataset version are
-# cached under it, and edits and scheduled publications end it sooner. Off without
-# Redis by default: a local memory cache is private to one process, so several app
-# servers could not tell each other about a change.
-CONTENT_VERSION_SECONDS = int(
-    os.environ.get("DJANGO_CONTENT_CACHE_SECONDS", "600" if REDIS_URL else "0")
-)
+# cached under it, and edits and scheduled publications end it sooner.
+CONTENT_VERSION_SECONDS = int(os.environ.get("DJANGO_CONTENT_CACHE_SECONDS", "600"))
 # Seconds an anonymous page may be served from the cache (0: pages are built afresh,
 # counts still come from the cache); never longer than the content version lives.
 PAGE_CACHE_SECONDS = min(

@@ -11,13 +11,18 @@ and loads each page, and a static file from the same server, with wrk in turn. E
 round measures every URL once; the table gives medians over rounds of req/s, p50 and
 p99 latency, and of each page's req/s as a ratio to the static file's in the same
 round, so a noisy shared machine moves page and baseline together. --uncached turns
-the page cache off. --url adds or replaces pages (e.g. a CSV export); --stream-url
-downloads one large response and reports its time and the worker's memory growth.
+the page cache off. --embedded serves instead what `python3.11 dev.py serve` serves:
+db.sqlite3 with the site's own content, no Redis, dev.py's gunicorn command (workers
+from deploy/gunicorn.conf.py); --runserver serves that with Django's development
+server, as `serve` did before issue 17. --url adds or replaces pages (e.g. a CSV
+export); --stream-url downloads one large response and reports its time and the
+worker's memory growth.
 """
 
 import argparse
 import os
 import re
+import runpy
 import signal
 import statistics
 import subprocess
@@ -28,6 +33,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+import dev  # noqa: E402  (the newcomer's commands)
+
 VENV_BIN = ROOT / ".venv" / "bin"
 STATIC = "/static/css/site.css"
 
@@ -42,6 +50,16 @@ def parse_args():
     parser.add_argument("--runs", type=int, default=3, help="rounds over all URLs")
     parser.add_argument("--uncached", action="store_true", help="page cache off")
     parser.add_argument(
+        "--embedded",
+        action="store_true",
+        help="what dev.py serve serves: db.sqlite3, no Redis, its gunicorn command",
+    )
+    parser.add_argument(
+        "--runserver",
+        action="store_true",
+        help="with --embedded: Django's development server instead of gunicorn",
+    )
+    parser.add_argument(
         "--url",
         action="append",
         metavar="[NAME=]PATH",
@@ -53,10 +71,16 @@ def parse_args():
 
 
 def server_env(args):
-    if not os.environ.get("DATABASE_URL"):
+    env = {**os.environ}
+    if args.embedded:
+        for name in ("DATABASE_URL", "REDIS_URL"):
+            env.pop(name, None)
+    elif not env.get("DATABASE_URL"):
         sys.exit("Set DATABASE_URL to the database to serve (see --help).")
+    elif args.runserver:
+        sys.exit("--runserver goes with --embedded.")
     env = {
-        **os.environ,
+        **env,
         "DJANGO_DEBUG": "false",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_LOG_LEVEL": "WARNING",
@@ -126,19 +150,32 @@ def collect_static(env):
     )
 
 
+def server_command(args):
+    address = f"127.0.0.1:{args.port}"
+    if args.runserver:
+        return [VENV_BIN / "python", "manage.py", "runserver", address]
+    if args.embedded:
+        return dev.gunicorn_command(address)
+    return [
+        VENV_BIN / "gunicorn",
+        "ici_site.wsgi",
+        f"--bind={address}",
+        f"--workers={args.workers}",
+        f"--threads={args.threads}",
+        "--log-level=warning",
+    ]
+
+
 def start_server(args, env):
-    collect_static(env)
+    if not args.embedded:  # dev.prepare collected them
+        collect_static(env)
     server = subprocess.Popen(
-        [
-            VENV_BIN / "gunicorn",
-            "ici_site.wsgi",
-            f"--bind=127.0.0.1:{args.port}",
-            f"--workers={args.workers}",
-            f"--threads={args.threads}",
-            "--log-level=warning",
-        ],
+        server_command(args),
         cwd=ROOT,
         env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL if args.runserver else None,
     )
     for _ in range(100):
         try:
@@ -146,8 +183,16 @@ def start_server(args, env):
                 return server
         except OSError:
             time.sleep(0.2)
-    server.terminate()
-    sys.exit("gunicorn did not answer /healthz")
+    stop(args, server)
+    sys.exit("the server did not answer /healthz")
+
+
+def stop(args, server):
+    if args.runserver:  # its autoreloader serves from a child, in the same group
+        os.killpg(server.pid, signal.SIGTERM)
+    else:  # gunicorn's master stops its workers
+        server.terminate()
+    server.wait(timeout=30)
 
 
 def base(args):
@@ -230,6 +275,8 @@ def measure_stream(args, server, path):
 def main():
     args = parse_args()
     env = server_env(args)
+    if args.embedded:  # as `dev.py serve` does first
+        dev.prepare(env)
     named_pages = named(args.url) if args.url else default_pages(env) + named(args.also)
     pages = [path for _, path in named_pages]
     server = start_server(args, env)
@@ -252,16 +299,27 @@ def main():
                 f"largest worker RSS growth {growth:.1f} MB"
             )
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(args, server)
 
 
 def report(args, pages, rounds, names):
-    mode = "uncached" if args.uncached else "cached"
+    off = {
+        os.environ.get(f"DJANGO_{name}_CACHE_SECONDS") for name in ("PAGE", "CONTENT")
+    }
+    mode = "uncached" if args.uncached or "0" in off else "cached"
+    if args.runserver:
+        served = "sqlite (dev.py serve's configuration), runserver"
+    elif args.embedded:
+        config = dev.gunicorn_command("-")[2]
+        workers = runpy.run_path(config)["workers"]
+        served = f"sqlite (dev.py serve's configuration), gunicorn, {workers} workers"
+    else:
+        served = (
+            f"{os.environ['DATABASE_URL'].split('://')[0]}, {args.workers} gunicorn "
+            f"workers of {args.threads} thread(s)"
+        )
     print(
-        f"\n{os.environ['DATABASE_URL'].split('://')[0]}, {mode}, "
-        f"{args.connections} connections, {args.workers} gunicorn workers of "
-        f"{args.threads} thread(s), "
+        f"\n{served}, {mode}, {args.connections} connections, "
         f"median of {args.runs} rounds of {args.duration} s per URL\n"
     )
     print("| page | req/s | p50 ms | p99 ms | ratio to static | errors |")

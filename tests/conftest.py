@@ -1,7 +1,10 @@
+import atexit
 import datetime
 import io
 import itertools
 import os
+import shutil
+import tempfile
 
 import pytest
 from django.contrib.auth.models import User
@@ -13,6 +16,10 @@ from hypothesis import settings as hypothesis_settings
 
 # Settings refuse to start without a secret when DEBUG is off, as in production.
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
+# Without Redis the cache is files: the tests' own, never those of a site being served.
+if "DJANGO_CACHE_DIR" not in os.environ:
+    os.environ["DJANGO_CACHE_DIR"] = tempfile.mkdtemp(prefix="ici-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["DJANGO_CACHE_DIR"], True)
 
 from partners.models import Activity, CooperationArea, Partner, Source  # noqa: E402
 from timeline.models import Milestone  # noqa: E402
@@ -166,6 +173,28 @@ def one_of_each(make_source, make_area, make_partner, make_activity, make_milest
         "activity": activity,
         "milestone": milestone,
     }
+
+
+@pytest.fixture
+def public_urls(one_of_each):
+    """One page of every public kind, with a little content on it."""
+    partner, area = one_of_each["partner"], one_of_each["area"]
+    activity, milestone = one_of_each["activity"], one_of_each["milestone"]
+    return [
+        "/",
+        "/about/",
+        "/partners/",
+        partner.get_absolute_url(),
+        "/areas/",
+        area.get_absolute_url(),
+        "/activities/",
+        "/activities/?kind=course&year_from=2000",
+        activity.get_absolute_url(),
+        "/timeline/",
+        milestone.get_absolute_url(),
+        "/sources/",
+        "/no-such-page/",
+    ]
 
 
 # The course an editor adds in the admin, unless a test says otherwise.

@@ -21,28 +21,6 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def public_urls(one_of_each):
-    """One page of every public kind, with a little content on it."""
-    partner, area = one_of_each["partner"], one_of_each["area"]
-    activity, milestone = one_of_each["activity"], one_of_each["milestone"]
-    return [
-        "/",
-        "/about/",
-        "/partners/",
-        partner.get_absolute_url(),
-        "/areas/",
-        area.get_absolute_url(),
-        "/activities/",
-        "/activities/?kind=course&year_from=2000",
-        activity.get_absolute_url(),
-        "/timeline/",
-        milestone.get_absolute_url(),
-        "/sources/",
-        "/no-such-page/",
-    ]
-
-
 @pytest.mark.parametrize("cached", [False, True])
 def test_every_response_carries_the_security_headers(
     client, public_urls, settings, cached
