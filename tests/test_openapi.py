@@ -1,0 +1,78 @@
+"""The OpenAPI description of /api/v1/, and schemathesis run against it: generated
+requests to every operation, each answer without a 5xx and as described."""
+
+import pytest
+import schemathesis
+from hypothesis import settings as hypothesis_settings
+from schemathesis.config import SchemathesisConfig
+
+from ici_site.wsgi import application
+
+pytestmark = pytest.mark.django_db
+
+# Few examples an operation: CI runs this suite twice, within its time limit.
+EXAMPLES = 15
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        # A request can fit the description and still name nothing (a slug of no
+        # partner) or ask the impossible (year_from after year_to): the API answers
+        # those with the 400 or 404 the description lists.
+        "checks": {
+            "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "404"]}
+        }
+    }
+)
+
+
+@pytest.fixture
+def api_schema(db, one_of_each, make_activity, make_milestone, settings):
+    # Answers carry absolute URLs of the host the test client names.
+    settings.ALLOWED_HOSTS = ["localhost", "testserver"]
+    for _ in range(3):
+        make_activity(
+            partners=[one_of_each["partner"]], sources=[one_of_each["source"]]
+        )
+        make_milestone(areas=[one_of_each["area"]])
+    return schemathesis.openapi.from_wsgi(
+        "/api/v1/openapi.json", application, config=CONFIG
+    )
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@hypothesis_settings(max_examples=EXAMPLES)
+def test_every_api_answer_conforms_to_the_description(case):
+    case.call_and_validate()
+
+
+def test_the_description_is_openapi_3_1_built_from_the_published_schemas(client):
+    description = client.get("/api/v1/openapi.json").json()
+    assert description["openapi"] == "3.1.0"
+    published = client.get("/api/v1/schemas/activity.json").json()
+    described = description["components"]["schemas"]["Activity"]
+    assert described["properties"] == published["properties"]
+    assert set(description["paths"]) >= {
+        "/activities/",
+        "/activities/{key}/",
+        "/sources/{key}/",
+        "/milestones/",
+    }
+    names = {
+        p["name"] for p in description["paths"]["/activities/"]["get"]["parameters"]
+    }
+    assert names == {
+        "page",
+        "q",
+        "partner",
+        "area",
+        "kind",
+        "year_from",
+        "year_to",
+        "sort",
+    }
+
+
+def test_the_data_page_links_to_the_description(client):
+    assert 'href="/api/v1/openapi.json"' in client.get("/data/").content.decode()
