@@ -3,6 +3,8 @@ requests to every operation, each answer without a 5xx and as described."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import settings as hypothesis_settings
 from schemathesis.config import SchemathesisConfig
 
@@ -33,9 +35,15 @@ def api_schema(db, one_of_each, make_activity, make_milestone, settings):
             partners=[one_of_each["partner"]], sources=[one_of_each["source"]]
         )
         make_milestone(areas=[one_of_each["area"]])
-    return schemathesis.openapi.from_wsgi(
+    # As Django's test client does: the end of a request must not close the
+    # connection that holds the test's transaction.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi(
         "/api/v1/openapi.json", application, config=CONFIG
     )
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
