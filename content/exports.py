@@ -173,10 +173,12 @@ class Export:
         site = self.request.build_absolute_uri(self.request.path)
         folder = Path(settings.STORED_EXPORTS_DIR) / digest(site, fmt)
         path = folder / f"{digest(current, self.version)}.{fmt}"
-        if not path.exists():
-            self.build(getattr(self, fmt)(), folder, path)
+        try:
+            file = path.open("rb")
+        except FileNotFoundError:
+            file = self.build(getattr(self, fmt)(), folder, path)
         return FileResponse(
-            path.open("rb"),
+            file,
             as_attachment=True,
             filename=self.filename(fmt),
             content_type=CONTENT_TYPES[fmt],
@@ -185,20 +187,25 @@ class Export:
 
     @staticmethod
     def build(response, folder, path):
-        """The streamed response written to `path`, whole or not at all; the files of
-        earlier versions removed (a reader still sending one keeps it open)."""
+        """The streamed response written to `path`, whole or not at all, and the
+        files of earlier versions removed; returned open, so that another worker
+        removing it meanwhile (for a newer version) cannot take it away."""
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, delete=False) as part:
-            try:
-                for chunk in response.streaming_content:
-                    part.write(chunk)
-            except BaseException:
-                os.unlink(part.name)
-                raise
-        os.replace(part.name, path)
+        handle, name = tempfile.mkstemp(dir=folder, suffix=".part")
+        file = os.fdopen(handle, "w+b")
+        try:
+            for chunk in response.streaming_content:
+                file.write(chunk)
+        except BaseException:
+            file.close()
+            os.unlink(name)
+            raise
+        file.seek(0)
+        os.replace(name, path)
         for older in folder.glob(f"*{path.suffix}"):
             if older != path:
                 older.unlink(missing_ok=True)
+        return file
 
     def filename(self, extension):
         slug = self.serializer.plural
