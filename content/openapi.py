@@ -110,6 +110,9 @@ def filter_parameters(filterset_class):
     parameters = []
     for name, field in form.fields.items():
         schema = parameter_schema(field)
+        if schema.get("type") not in ("array", "string"):
+            # A form sends the fields left empty: empty is no filter.
+            schema = {"anyOf": [schema, {"const": ""}]}
         parameter = {
             "name": name,
             "in": "query",
