@@ -7,7 +7,7 @@ take the same filter parameters as the HTML lists, 100 records a page (``?page=N
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import JsonResponse
-from django.urls import path, re_path, reverse
+from django.urls import path, register_converter, reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
@@ -191,5 +191,21 @@ urlpatterns = [
     ),
     path("schemas/<slug:name>.json", SchemaView.as_view(), name="schema"),
 ]
+
+
+class AnyPathConverter:
+    """Any rest of an address, line breaks included (``path`` stops at them)."""
+
+    regex = r"[\s\S]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(AnyPathConverter, "anypath")
+
 # Last of all the API's patterns: an address that matches none answers in JSON too.
-fallback = [re_path(r"^(?P<rest>(?s:.*))$", UnknownView.as_view(), name="unknown")]
+fallback = [path("<anypath:rest>", UnknownView.as_view(), name="unknown")]

@@ -84,3 +84,23 @@ def test_the_description_is_openapi_3_1_built_from_the_published_schemas(client)
 
 def test_the_data_page_links_to_the_description(client):
     assert 'href="/api/v1/openapi.json"' in client.get("/data/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing/", "/api/v1/sources/-1/", "/api/v1/activities/a%0Ab/"]
+)
+def test_an_api_address_that_matches_nothing_answers_json(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "No such address in the API" in response.json()["error"]
+
+
+def test_other_methods_on_the_api_answer_405_not_a_csrf_403(client, one_of_each):
+    assert client.post("/api/v1/activities/").status_code == 405
+    assert client.generic("QUERY", "/api/v1/").status_code == 405
+
+
+def test_an_over_long_api_query_is_refused_in_json(client):
+    response = client.get("/api/v1/activities/", {"q": "x" * 5000})
+    assert response.status_code == 400
+    assert "too long" in response.json()["error"]
