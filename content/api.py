@@ -6,8 +6,8 @@ take the same filter parameters as the HTML lists, 100 records a page (``?page=N
 """
 
 from django.core.paginator import EmptyPage, Paginator
-from django.http import JsonResponse
-from django.urls import path, register_converter, reverse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.urls import path, register_converter, resolve, reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
@@ -154,6 +154,14 @@ class IndexView(ApiView):
 
 class UnknownView(ApiView):
     def get(self, request, rest):
+        # This pattern takes every address, so APPEND_SLASH never sees a 404 here:
+        # an address lacking only its final slash is sent to it the same way.
+        if not rest.endswith("/") and resolve(f"{request.path_info}/").url_name != (
+            "unknown"
+        ):
+            return HttpResponsePermanentRedirect(
+                request.get_full_path(force_append_slash=True)
+            )
         return not_found("No such address in the API: its index is /api/v1/.")
 
 

@@ -104,3 +104,9 @@ def test_an_over_long_api_query_is_refused_in_json(client):
     response = client.get("/api/v1/activities/", {"q": "x" * 5000})
     assert response.status_code == 400
     assert "too long" in response.json()["error"]
+
+
+def test_an_api_address_lacking_its_final_slash_is_sent_to_it(client, one_of_each):
+    response = client.get("/api/v1/activities", {"kind": "course"})
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/activities/?kind=course"
