@@ -3,6 +3,8 @@
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -36,6 +38,89 @@ def year_filter(field_name):
     return YearListFilter
 
 
+# The largest key a database column holds: SQLite cannot even be asked for more.
+MAX_KEY = 2**63 - 1
+
+
+def can_be(field, value):
+    """Whether `value`, as submitted, can be a value of the model `field` (a key)."""
+    try:
+        value = field.to_python(value)
+    except ValidationError:
+        return False
+    return not isinstance(value, int) or abs(value) <= MAX_KEY
+
+
+def key_field(form_field):
+    model = form_field.queryset.model
+    name = form_field.to_field_name
+    return model._meta.get_field(name) if name else model._meta.pk
+
+
+class KeyChoiceField(forms.ModelChoiceField):
+    """A choice of a record by key, where a key that cannot be one (``abc``, or past
+    what the column holds) is an invalid choice, not a failing query."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not can_be(key_field(self), value):
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class KeyMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """As KeyChoiceField, for several records (partners, areas)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not can_be(key_field(self), pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class SubmittedKeysMixin:
+    """Django's autocomplete widgets look up the submitted keys to show them again:
+    the ones that cannot be keys (the form names them as errors) are left out."""
+
+    def optgroups(self, name, value, attr=None):
+        key = self.field.target_field
+        return super().optgroups(name, [v for v in value if can_be(key, v)], attr)
+
+
+class SafeAutocompleteSelect(SubmittedKeysMixin, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(SubmittedKeysMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class KeyCheckedAdminMixin:
+    """Links to other records (partners, areas, sources) whose bad keys are form
+    errors: Django's own fields and autocomplete widgets answer them with a 500."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", KeyChoiceField)
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget", SafeAutocompleteSelect(db_field, self.admin_site)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", KeyMultipleChoiceField)
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget", SafeAutocompleteSelectMultiple(db_field, self.admin_site)
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 class ContentForm(forms.ModelForm):
     change_note = forms.CharField(
         label=_("Note for readers"),
@@ -48,7 +133,7 @@ class ContentForm(forms.ModelForm):
     )
 
 
-class ContentAdmin(CompareVersionAdmin):
+class ContentAdmin(KeyCheckedAdminMixin, CompareVersionAdmin):
     """Every content change is kept as a revision: history, compare, restore; a
     correction of a published record with a note is listed on the Changes page."""
 
@@ -133,7 +218,7 @@ class CitationFormSet(forms.BaseInlineFormSet):
             )
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(KeyCheckedAdminMixin, admin.TabularInline):
     """A record's sources, each with its supporting passage."""
 
     formset = CitationFormSet

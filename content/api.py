@@ -6,15 +6,20 @@ take the same filter parameters as the HTML lists, 100 records a page (``?page=N
 """
 
 from django.core.paginator import EmptyPage, Paginator
-from django.http import JsonResponse
-from django.urls import path, reverse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.urls import path, register_converter, resolve, reverse
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 
-from . import exports
+from . import exports, openapi
 from .serializers import Serializer
 
 PAGE_SIZE = 100
 MAX_PAGE_DIGITS = 9
+# (serializer, filterset class, path converter) of every record type served, in
+# the order the apps add them: the OpenAPI description is made from it.
+ENDPOINTS = []
 
 
 def respond(data, status=200):
@@ -27,6 +32,9 @@ def not_found(message="No such record."):
     return respond({"error": message}, status=404)
 
 
+# Read-only and cookie-free: a POST or any other method is answered 405, not 403
+# for a missing CSRF token it could never have.
+@method_decorator(csrf_exempt, name="dispatch")
 class ApiView(View):
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
@@ -144,8 +152,27 @@ class IndexView(ApiView):
         )
 
 
+class UnknownView(ApiView):
+    def get(self, request, rest):
+        # This pattern takes every address, so APPEND_SLASH never sees a 404 here:
+        # an address lacking only its final slash is sent to it the same way.
+        if not rest.endswith("/") and resolve(f"{request.path_info}/").url_name != (
+            "unknown"
+        ):
+            return HttpResponsePermanentRedirect(
+                request.get_full_path(force_append_slash=True)
+            )
+        return not_found("No such address in the API: its index is /api/v1/.")
+
+
+class OpenApiView(ApiView):
+    def get(self, request):
+        return respond(openapi.description(request, ENDPOINTS))
+
+
 def serializer_urls(serializer, filterset_class=None, converter="slug"):
     """The list and detail URL patterns of one record type."""
+    ENDPOINTS.append((serializer, filterset_class, converter))
     return [
         path(
             f"{serializer.plural}/",
@@ -164,6 +191,7 @@ def serializer_urls(serializer, filterset_class=None, converter="slug"):
 
 urlpatterns = [
     path("", IndexView.as_view(), name="index"),
+    path("openapi.json", OpenApiView.as_view(), name="openapi"),
     path(
         "schemas/<slug:name>-document.json",
         SchemaView.as_view(document=True),
@@ -171,3 +199,21 @@ urlpatterns = [
     ),
     path("schemas/<slug:name>.json", SchemaView.as_view(), name="schema"),
 ]
+
+
+class AnyPathConverter:
+    """Any rest of an address, line breaks included (``path`` stops at them)."""
+
+    regex = r"[\s\S]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(AnyPathConverter, "anypath")
+
+# Last of all the API's patterns: an address that matches none answers in JSON too.
+fallback = [path("<anypath:rest>", UnknownView.as_view(), name="unknown")]

@@ -10,18 +10,27 @@ file itself stays a plain table for any tool).
 """
 
 import csv
+import hashlib
 import json
+import os
+import tempfile
 from itertools import islice
+from pathlib import Path
 
 import icalendar
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from . import citations, dataset
+from . import citations, dataset, throttle, version
 
 CHUNK_SIZE = 2000
 FEED_LIMIT = 50
@@ -34,6 +43,9 @@ CONTENT_TYPES = {
 }
 # Parameters that choose how a list is shown, not which records are in it.
 PRESENTATION = {"format", "page"}
+# Downloads of every record: limited per client, and a whole list's built once per
+# version of the content, then served from a file.
+DOWNLOADS = {"csv", "json", "ics"}
 
 
 def to_json(value):
@@ -86,6 +98,10 @@ def metadata(request, serializer, title, filters, count=None):
     return meta
 
 
+def digest(*parts):
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
+
 def _batched(parts, size=500, joiner=""):
     """Fewer, larger chunks for the response: one per few hundred rows."""
     iterator = iter(parts)
@@ -100,6 +116,28 @@ class Echo:
         return value
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP's "CSV
+# injection"): such cells get a leading apostrophe, as spreadsheet-safe writers do.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class CsvWriter:
+    """A CSV writer whose writerow returns the line, every cell spreadsheet-safe:
+    every CSV the site writes, public or in the admin, goes through it."""
+
+    def __init__(self):
+        self.writer = csv.writer(Echo())
+
+    def writerow(self, row):
+        return self.writer.writerow([spreadsheet_safe(value) for value in row])
+
+
 class Export:
     def __init__(self, request, serializer, queryset, title, filters):
         self.request = request
@@ -110,7 +148,64 @@ class Export:
         self.version = dataset.current(request).label
 
     def response(self, fmt):
+        if fmt in DOWNLOADS and self.whole_list():
+            return self.stored(fmt)
         return getattr(self, fmt)()
+
+    def whole_list(self):
+        """Nothing but the format in the address: every reader gets the same file."""
+        return not any(
+            any(values)
+            for name, values in self.request.GET.lists()
+            if name not in PRESENTATION
+        )
+
+    def stored(self, fmt):
+        """The whole list, built into a file once per content version (which every
+        change, unpublishing and deleting included, replaces, and which ends when a
+        scheduled record goes live) and served from it until the next one.
+
+        Without content versions (DJANGO_CONTENT_CACHE_SECONDS=0) it is built afresh.
+        """
+        current, _ = version.current()
+        if current is None:
+            return getattr(self, fmt)()
+        site = self.request.build_absolute_uri(self.request.path)
+        folder = Path(settings.STORED_EXPORTS_DIR) / digest(site, fmt)
+        path = folder / f"{digest(current, self.version)}.{fmt}"
+        try:
+            file = path.open("rb")
+        except FileNotFoundError:
+            file = self.build(getattr(self, fmt)(), folder, path)
+        return FileResponse(
+            file,
+            as_attachment=True,
+            filename=self.filename(fmt),
+            content_type=CONTENT_TYPES[fmt],
+            headers=self.headers(fmt),
+        )
+
+    @staticmethod
+    def build(response, folder, path):
+        """The streamed response written to `path`, whole or not at all, and the
+        files of earlier versions removed; returned open, so that another worker
+        removing it meanwhile (for a newer version) cannot take it away."""
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=folder, suffix=".part")
+        file = os.fdopen(handle, "w+b")
+        try:
+            for chunk in response.streaming_content:
+                file.write(chunk)
+        except BaseException:
+            file.close()
+            os.unlink(name)
+            raise
+        file.seek(0)
+        os.replace(name, path)
+        for older in folder.glob(f"*{path.suffix}"):
+            if older != path:
+                older.unlink(missing_ok=True)
+        return file
 
     def filename(self, extension):
         slug = self.serializer.plural
@@ -140,7 +235,7 @@ class Export:
         return JsonResponse(self.meta(), json_dumps_params={"ensure_ascii": False})
 
     def csv(self):
-        writer = csv.writer(Echo())
+        writer = CsvWriter()
 
         def lines():
             yield writer.writerow(self.serializer.csv_columns)
@@ -259,6 +354,12 @@ class ExportMixin:
                     "Some filters could not be used.", filterset.errors.get_json_data()
                 )
             queryset = filterset.qs
+        if fmt in DOWNLOADS and (seconds := throttle.retry_after(request, "export")):
+            response = JsonResponse(
+                {"error": throttle.message("export", seconds)}, status=429
+            )
+            response["Retry-After"] = str(seconds)
+            return response
         export = self.export_class(
             request,
             self.serializer,

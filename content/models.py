@@ -88,9 +88,10 @@ class Publishable(Content):
 
 
 def public(model, now=None):
-    """Everything of `model` the public may see: public() where it has a state."""
+    """Everything of `model` the public may see: its queryset's public() where it has
+    one (a state, or a rule like a source's: cited by a public record)."""
     manager = model._default_manager
-    return manager.public(now) if issubclass(model, Publishable) else manager.all()
+    return manager.public(now) if hasattr(manager, "public") else manager.all()
 
 
 class ChangeQuerySet(models.QuerySet):

@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import admin
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Q
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -16,8 +17,15 @@ LIMIT = 100
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
-class ContentHealthView(TemplateView):
+class ContentHealthView(PermissionRequiredMixin, TemplateView):
     template_name = "admin/content_health.html"
+    # It lists drafts by title: staff who may not view content get a 403.
+    permission_required = [
+        "partners.view_activity",
+        "partners.view_partner",
+        "partners.view_source",
+        "timeline.view_milestone",
+    ]
 
     def get_context_data(self, **kwargs):
         now = timezone.now()

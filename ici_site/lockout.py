@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import ipaddress
 
 from django.conf import settings
 
@@ -10,13 +11,30 @@ def client_ip(request):
     """The address the request came from.
 
     Behind our proxy (DJANGO_BEHIND_PROXY) that is the last X-Forwarded-For entry,
-    the one the proxy added; earlier entries come from the client and may be forged.
+    the one the proxy added, but only when the request comes from a trusted proxy
+    (TRUSTED_PROXIES): earlier entries, and the header from anyone else, may be forged.
     """
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+    address = request.META.get("REMOTE_ADDR")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and is_trusted_proxy(address):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if address := forwarded[-1].strip():
-            return address
-    return request.META.get("REMOTE_ADDR")
+        if parsed(given := forwarded[-1].strip()):
+            return given
+    return address
+
+
+def parsed(address):
+    try:
+        return ipaddress.ip_address(address or "")
+    except ValueError:
+        return None
+
+
+def is_trusted_proxy(address):
+    address = parsed(address)
+    return address is not None and any(
+        address in ipaddress.ip_network(proxy, strict=False)
+        for proxy in settings.TRUSTED_PROXIES
+    )
 
 
 def anonymous_client(username, ip_address, user_agent, path_info, request):

@@ -14,6 +14,15 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class BriefWarningFilter(logging.Filter):
+    """Logs the record as one WARNING line: no traceback, whatever level it came at."""
+
+    def filter(self, record):
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.exc_info = record.exc_text = None
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     """Only the fields below: never the request object, its headers or its cookies."""
 

@@ -6,7 +6,9 @@ import uuid
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from .logs import request_id
 
@@ -50,12 +52,10 @@ class RequestSizeLimitMiddleware:
 
     def __call__(self, request):
         if len(request.META.get("QUERY_STRING", "")) > settings.MAX_QUERY_STRING_LENGTH:
-            return render(
-                request,
-                "400.html",
-                {"reason": "The address is too long. Choose fewer filters."},
-                status=400,
-            )
+            reason = "The address is too long. Choose fewer filters."
+            if request.path.startswith(reverse("api:index")):  # the API answers JSON
+                return JsonResponse({"error": reason}, status=400)
+            return render(request, "400.html", {"reason": reason}, status=400)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -71,18 +71,20 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ici_site.middleware.RequestIdMiddleware",
-    "ici_site.middleware.RequestSizeLimitMiddleware",
     "ici_site.middleware.SecurityHeadersMiddleware",
     "ici_site.middleware.DatabaseUnavailableMiddleware",
     # ETags for every GET, cached or not, so a conditional GET answers 304.
     "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Refusals (an oversized request, a bad Host) come after every header above, so
+    # they carry them too; nothing above reads the body or the host.
+    "ici_site.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -222,6 +224,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("DJANGO_HSTS_PRELOAD", True)
 if env_bool("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies whose X-Forwarded-For is believed (addresses or networks): a client
+# reaching an app server directly could write any address there.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -256,18 +261,31 @@ MAX_QUERY_STRING_LENGTH = 4096
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 
+# Requests a client (by its keyed digest, see lockout.py) may make in a window of
+# seconds: whole-list downloads and site searches cost a worker far more than a page.
+# DJANGO_RATE_LIMITS=off lifts them, for load tests run from one address.
+RATE_LIMITS = (
+    {"export": (30, 60), "search": (60, 60)}
+    if env_bool("DJANGO_RATE_LIMITS", True)
+    else {}
+)
+RATE_LIMIT_CLIENT = "ici_site.lockout.client_digest"
+# Whole-list downloads are built here once per content version (content.exports).
+STORED_EXPORTS_DIR = Path(os.environ.get("DJANGO_EXPORTS_DIR", BASE_DIR / "exports"))
+
 # Asked to retry this many seconds after a 503 (database unavailable).
 RETRY_AFTER_SECONDS = 30
 
 # Admin brute-force protection: five wrong passwords lock that account from that
-# address for 30 minutes; `manage.py axes_reset_username NAME` unlocks it sooner.
+# address for 30 minutes, and so do five from one address, whatever the accounts;
+# `manage.py axes_reset_username NAME` unlocks it sooner.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_CLIENT_IP_CALLABLE = "ici_site.lockout.client_ip"
@@ -276,7 +294,10 @@ AXES_CLIENT_STR_CALLABLE = "ici_site.lockout.anonymous_client"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "ici_site.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "ici_site.logs.RequestIdFilter"},
+        "brief_warning": {"()": "ici_site.logs.BriefWarningFilter"},
+    },
     "formatters": {"json": {"()": "ici_site.logs.JsonFormatter"}},
     "handlers": {
         "console": {
@@ -290,5 +311,9 @@ LOGGING = {
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
     },
     # django-axes announces itself at INFO on every command; failures are WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A bad Host header is a scanner's everyday probe, not a server error.
+        "django.security.DisallowedHost": {"filters": ["brief_warning"]},
+    },
 }

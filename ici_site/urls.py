@@ -13,7 +13,10 @@ from .content_health import ContentHealthView
 from .sitemaps import sitemaps
 
 api_v1 = (
-    content.api.urlpatterns + partners.api.urlpatterns + timeline.api.urlpatterns,
+    content.api.urlpatterns
+    + partners.api.urlpatterns
+    + timeline.api.urlpatterns
+    + content.api.fallback,
     "api",
 )
 

@@ -8,11 +8,13 @@ from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
+from content import throttle
 from content.models import Change, ProblemReport
 from partners.models import Activity, CooperationArea, Partner, Source
 from timeline.models import Milestone
@@ -60,7 +62,10 @@ class SearchView(TemplateView):
         hits, status = [], 200
         if form.is_bound:
             if form.is_valid():
-                hits = search(form.cleaned_data["q"])
+                query = form.cleaned_data["q"]
+                if query and (seconds := throttle.retry_after(request, "search")):
+                    return too_many(request, "search", seconds)
+                hits = search(query)
             else:
                 status = 400
         data = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -80,6 +85,13 @@ class SearchView(TemplateView):
             ],
         )
         return self.render_to_response(context, status=status)
+
+
+def too_many(request, scope, seconds):
+    reason = throttle.message(scope, seconds)
+    response = render(request, "429.html", {"reason": reason}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 @never_cache

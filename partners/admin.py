@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import admin
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +9,7 @@ from content.admin import (
     citations_inline,
     year_filter,
 )
-from content.exports import Echo
+from content.exports import CsvWriter
 
 from .models import (
     Activity,
@@ -147,7 +145,7 @@ class ActivityAdmin(WithPartnersAdmin):
                 "partners", "areas", "sources"
             ).iterator(chunk_size=500)
         )
-        writer = csv.writer(Echo())
+        writer = CsvWriter()
         response = StreamingHttpResponse(
             _csv_lines(writer, header, rows), content_type="text/csv; charset=utf-8"
         )

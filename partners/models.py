@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from content import dates, search
 from content.dates import DatePrecision
-from content.models import Content, Link, Publishable, PublishableQuerySet
+from content.models import Content, Link, Publishable, PublishableQuerySet, public
 from content.text import MARKDOWN_HELP
 
 alpha2_validator = RegexValidator(
@@ -32,6 +32,13 @@ def slug_url(name, slug):
 
 
 class SourceQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """Sources that a public record cites: one cited only by drafts stays hidden,
+        as they do. One query, however many kinds of record cite sources."""
+        relations = self.model._meta.related_objects
+        citing = [rel.related_model for rel in relations if rel.many_to_many]
+        return self.cited_by(*(public(model, now) for model in citing))
+
     def cited_by(self, *querysets):
         """Sources behind any record in the given querysets, in one query."""
         cited = Q(pk__in=[])

@@ -115,9 +115,11 @@ class ActivityDetailView(PreviewMixin, DetailView):
 class SourceListView(ExportMixin, ListView):
     serializer = SourceSerializer
     export_title = "Sources"
-    model = Source
     paginate_by = 100
     context_object_name = "sources"
+
+    def get_queryset(self):
+        return Source.objects.public()
 
 
 class MatrixView(TemplateView):

@@ -316,6 +316,13 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def stored_exports(settings, tmp_path):
+    # Whole-list downloads are written to files: each test in a folder of its own.
+    settings.STORED_EXPORTS_DIR = tmp_path / "exports"
+    return settings.STORED_EXPORTS_DIR
+
+
 @pytest.fixture
 def page_cache(settings):
     settings.CONTENT_VERSION_SECONDS = settings.PAGE_CACHE_SECONDS = 600

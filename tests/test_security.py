@@ -220,6 +220,7 @@ def test_behind_the_proxy_each_client_address_is_locked_out_separately(
     client, editor, settings, editor_password
 ):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
 
     def via_proxy(password, forwarded_for):
         return client.post(
