@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -22,4 +22,9 @@ urlpatterns = [
     path("sources/", views.SourceListView.as_view(), name="source-list"),
     path("compare/", views.MatrixView.as_view(), name="matrix"),
     path("charts/", views.ChartsView.as_view(), name="charts"),
+    re_path(
+        r"^charts/(?P<chart>[a-z-]+)\.(?P<ext>svg|csv)$",
+        views.ChartDownloadView.as_view(),
+        name="chart-download",
+    ),
 ]

@@ -1,6 +1,11 @@
+import csv
+
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView, TemplateView
 
-from content.exports import ExportMixin
+from content import dataset
+from content.exports import CONTENT_TYPES, ExportMixin, bad_request
 from content.views import FilteredListView, PreviewMixin
 
 from . import charts, counts
@@ -142,4 +147,33 @@ class ChartsView(FilteredListView):
         for name in ("page", "format"):
             query.pop(name, None)
         context["charts"] = charts.charts(self.filterset, query)
+        context["chart_query"] = query.urlencode()
         return context
+
+
+class ChartDownloadView(ChartsView):
+    """One chart of /charts/, with the same filters, as an SVG file or its numbers
+    as CSV: /charts/per-year.svg?partner=kuwait."""
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return bad_request(
+                "Some filters could not be used.", self.filterset.errors.get_json_data()
+            )
+        chart = next(
+            (c for c in context["charts"] if c.id == self.kwargs["chart"]), None
+        )
+        if chart is None:
+            raise Http404("No such chart.")
+        version = dataset.current(self.request).label
+        name = f"{chart.id}-{version.replace(':', '')}.{self.kwargs['ext']}"
+        headers = {
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Dataset-Version": version,
+        }
+        if self.kwargs["ext"] == "csv":
+            response = HttpResponse(content_type=CONTENT_TYPES["csv"], headers=headers)
+            csv.writer(response).writerows(chart.table())
+            return response
+        svg = render_to_string("partners/chart.svg", {"chart": chart})
+        return HttpResponse(svg, content_type="image/svg+xml", headers=headers)
