@@ -11,6 +11,11 @@ urlpatterns = [
         views.PartnerDetailView.as_view(),
         name="partner-detail",
     ),
+    path(
+        "partners/<slug:slug>/card.png",
+        views.PartnerCardView.as_view(),
+        name="partner-card",
+    ),
     path("areas/", views.AreaListView.as_view(), name="area-list"),
     path("areas/<slug:slug>/", views.AreaDetailView.as_view(), name="area-detail"),
     path("activities/", views.ActivityListView.as_view(), name="activity-list"),
@@ -18,6 +23,11 @@ urlpatterns = [
         "activities/<slug:slug>/",
         views.ActivityDetailView.as_view(),
         name="activity-detail",
+    ),
+    path(
+        "activities/<slug:slug>/card.png",
+        views.ActivityCardView.as_view(),
+        name="activity-card",
     ),
     path("sources/", views.SourceListView.as_view(), name="source-list"),
     path("compare/", views.MatrixView.as_view(), name="matrix"),

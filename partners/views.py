@@ -8,8 +8,9 @@ from content import dataset
 from content.exports import CONTENT_TYPES, ExportMixin, bad_request
 from content.views import FilteredListView, PreviewMixin
 
-from . import charts, counts
+from . import cards, charts, counts
 from .filters import ActivityFilter
+from .maps import standing
 from .models import Activity, CooperationArea, Partner, Source
 from .serializers import (
     ActivitySerializer,
@@ -177,3 +178,38 @@ class ChartDownloadView(ChartsView):
             return response
         svg = render_to_string("partners/chart.svg", {"chart": chart})
         return HttpResponse(svg, content_type="image/svg+xml", headers=headers)
+
+
+class PartnerCardView(DetailView):
+    """The profile's share image: its standing and facts beside the map."""
+
+    def get_queryset(self):
+        return Partner.objects.public()
+
+    def render_to_response(self, context, **response_kwargs):
+        partner = self.object
+        total = counts.totals("partner").get(partner.pk, 0)
+        facts = [
+            f"{partner.official_name}: {standing(partner)}.",
+            f"Capital: {partner.capital}.",
+            f"{total} recorded activit{'y' if total == 1 else 'ies'} with NATO.",
+        ]
+        return cards.response(partner, partner.name, facts, [partner.iso_alpha3])
+
+
+class ActivityCardView(DetailView):
+    """An activity's share image: when, what, with whom, where, and the map."""
+
+    def get_queryset(self):
+        return Activity.objects.public().for_listing()
+
+    def render_to_response(self, context, **response_kwargs):
+        activity = self.object
+        partners = activity.partner_list
+        facts = [f"{activity.when} · {activity.get_kind_display()}"]
+        if partners:
+            facts.append("With " + ", ".join(p.name for p in partners))
+        if activity.location:
+            facts.append(activity.location)
+        highlight = [partner.iso_alpha3 for partner in partners]
+        return cards.response(activity, activity.title, facts, highlight)
