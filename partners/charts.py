@@ -80,9 +80,10 @@ class Bar:
     count_x: float = 0
 
 
-# Text is measured by an upper bound of a sans-serif character's advance (0.62 em),
-# so a label laid out here is never wider in a browser than the room made for it.
-CHAR_WIDTH = 0.62
+# Text is measured by an upper bound of a sans-serif character's advance (0.68 em:
+# DejaVu Sans, the widest common fallback, sets digits at 0.64 em), so a label laid
+# out here is never wider in a browser than the room made for it.
+CHAR_WIDTH = 0.68
 
 
 @dataclass
