@@ -14,6 +14,8 @@ import pytest
 from django.core.management import call_command
 
 from content.loading import content_fixture_paths
+from partners.maps import REGIONAL_CENTRE, standing
+from partners.models import Partner
 from partners.views import ActivityListView
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -223,6 +225,12 @@ PAGE_TYPES = {
     "sources": "/sources/",
     "search": "/search/?q=maritime+security",
     "about": "/about/",
+    "charts": "/charts/",
+    "matrix": "/compare/",
+    "data": "/data/",
+    "methodology": "/methodology/",
+    "changes": "/changes/",
+    "report": "/report/",
     "not-found": "/no-such-page/",
 }
 STATUS = {"not-found": 404}
@@ -270,3 +278,184 @@ def test_every_page_type_passes_axe_and_is_captured(open_page, width):
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.locator(".card").first).to_be_visible()
     page.emulate_media(media="screen")
+
+
+# The map, the charts, the folded filters (issue 16).
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("path", ["/", "/partners/"])
+def test_map_states_are_named_links_to_their_profiles(open_page, width, path):
+    page = open_page(path, width)
+    figure = page.locator("figure.gulf-map")
+    frame = figure.locator("svg.gulf-map__svg").bounding_box()
+    partners = list(Partner.objects.public())
+    assert len(partners) == 6
+    for partner in partners:
+        name = f"{partner.name}, {standing(partner)}"
+        shape = figure.get_by_role("link", name=name, exact=True)
+        expect(shape).to_have_attribute("href", partner.get_absolute_url())
+        box = shape.bounding_box()
+        assert box["width"] > 0 and box["height"] > 0, name
+        # Every state lies inside the drawn frame.
+        assert box["x"] >= frame["x"] - 1 and box["y"] >= frame["y"] - 1, name
+        assert box["x"] + box["width"] <= frame["x"] + frame["width"] + 1, name
+    centre = figure.get_by_role(
+        "link", name=re.compile(f"^{REGIONAL_CENTRE['name']}, Kuwait City")
+    )
+    expect(centre).to_be_visible()
+    # The legend tells the patterns apart in words; the table carries the facts.
+    expect(figure.locator(".gulf-map__legend")).to_contain_text("ICI partner (hatched)")
+    table = page.get_by_role("table", name="The Gulf states on the map")
+    expect(table.get_by_role("row")).to_have_count(len(partners) + 2)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        f"{path} is wider than {width} px"
+    )
+    report = Axe().run(page, context=".gulf-map").response
+    assert report["violations"] == []
+    # A click on a shape opens that state's profile, with its locator map.
+    figure.get_by_role("link", name=re.compile("^Qatar, ")).click()
+    expect(page.locator("h1")).to_have_text("Qatar")
+    expect(page.locator(".locator-map__here")).to_have_attribute("data-iso3", "QAT")
+
+
+def test_map_keyboard_reaches_every_state_with_visible_focus(open_page):
+    page = open_page("/partners/")
+    names = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        state = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                if (!el.closest('.gulf-map')) return null;
+                const style = getComputedStyle(el);
+                return {name: el.getAttribute('aria-label'),
+                        outline: style.outlineStyle !== 'none'};
+            }"""
+        )
+        if state:
+            assert state["outline"], state
+            names.append(state["name"])
+        elif names:
+            break
+    assert len(names) == 7  # six states and the Regional Centre
+
+
+def test_map_table_is_printed(open_page):
+    page = open_page("/partners/")
+    facts = page.locator(".gulf-map__facts")
+    expect(
+        facts.get_by_role("table", name="The Gulf states on the map")
+    ).to_be_attached()
+    assert facts.bounding_box()["width"] <= 2  # read out, not shown, on screen
+    page.emulate_media(media="print")
+    assert facts.bounding_box()["width"] > 200
+    expect(page.locator("svg.gulf-map__svg")).to_be_visible()
+    page.emulate_media(media="screen")
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("path", ["/charts/", "/charts/?partner=kuwait&partner=oman"])
+def test_every_chart_label_lies_inside_its_chart(open_page, width, path):
+    page = open_page(path, width)
+    charts = page.locator("svg.chart__svg")
+    assert charts.count() == 4
+    outside = page.evaluate(
+        """() => {
+            const out = [];
+            let labels = 0;
+            for (const svg of document.querySelectorAll('svg.chart__svg')) {
+                const frame = svg.getBoundingClientRect();
+                for (const text of svg.querySelectorAll('text')) {
+                    labels++;
+                    const box = text.getBoundingClientRect();
+                    if (box.left < frame.left - 0.5 || box.right > frame.right + 0.5 ||
+                        box.top < frame.top - 0.5 || box.bottom > frame.bottom + 0.5)
+                        out.push([text.textContent, box.left, box.right, frame.left,
+                                  frame.right]);
+                }
+            }
+            return {labels, out};
+        }"""
+    )
+    assert outside["labels"] > 20
+    assert outside["out"] == [], outside["out"]
+    # No label is cut short either: the longest area name is written whole.
+    expect(page.locator("#per-area svg")).to_contain_text("Defence reform")
+    report = Axe().run(page, context=".results").response
+    assert [v["id"] for v in report["violations"]] == []
+
+
+def test_chart_downloads_answer_svg_and_csv(open_page):
+    page = open_page("/charts/?partner=kuwait")
+    chart = page.locator("#per-partner-year")
+    svg = chart.get_by_role("link", name=re.compile("Download the chart"))
+    response = page.request.get(page.base_url + svg.get_attribute("href"))
+    assert response.headers["content-type"] == "image/svg+xml"
+    assert response.text().lstrip().startswith("<?xml")
+    data = chart.get_by_role("link", name=re.compile("Download its data"))
+    response = page.request.get(page.base_url + data.get_attribute("href"))
+    assert response.headers["content-type"].startswith("text/csv")
+    lines = response.text().splitlines()
+    assert lines[0].split(",")[0] == "Year" and "Kuwait" in lines[0].split(",")
+    assert len(lines) - 1 == chart.locator("tbody tr").count()
+
+
+LISTS = {
+    "/activities/": ".results .card",
+    "/activities/?partner=kuwait&partner=qatar": ".results .card",
+    "/timeline/": ".results .entry",
+    "/charts/": ".results .chart",
+}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_on_a_phone_the_first_result_is_on_the_first_screen(open_page, javascript):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = open_page("/activities/", WIDTHS["phone"], javascript=javascript)
+    for path, first in LISTS.items():
+        page.goto(page.base_url + path)
+        fold = page.locator("summary.filters-fold__summary")
+        active = 2 if "partner=" in path else 0
+        expect(fold).to_have_text(f"Filters ({active} active)" if active else "Filters")
+        expect(page.locator("form.filters")).to_be_hidden()
+        box = page.locator(first).first.bounding_box()
+        assert box["y"] + 40 <= 800, f"{path}: first result at {box['y']} px"
+        assert page.evaluate("document.documentElement.scrollWidth <= 375"), path
+    page.goto(page.base_url + "/activities/?partner=kuwait&partner=qatar")
+    page.screenshot(
+        path=SCREENSHOTS / f"activity-list-phone-{'js' if javascript else 'no-js'}.png"
+    )
+    # One keyboard press opens the fold, and the form is there to use.
+    fold = page.locator("summary.filters-fold__summary")
+    fold.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("form.filters")).to_be_visible()
+    expect(page.get_by_role("checkbox", name="Kuwait")).to_be_checked()
+    if javascript:  # axe runs as a script in the page
+        report = Axe().run(page, context=".filters-fold").response
+        assert report["violations"] == []
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_on_a_wide_screen_the_filters_show_without_opening_the_fold(
+    open_page, javascript
+):
+    page = open_page("/activities/", WIDTHS["desktop"], javascript=javascript)
+    for path in LISTS:
+        page.goto(page.base_url + path)
+        expect(page.get_by_role("form", name="Filter")).to_be_visible()
+        expect(page.locator("summary.filters-fold__summary")).to_be_hidden()
+        expect(page.get_by_role("button", name="Apply filters")).to_be_visible()
+
+
+def test_share_tags_point_to_a_drawn_image(open_page):
+    page = open_page("/partners/kuwait/")
+    image = page.locator('meta[property="og:image"]').get_attribute("content")
+    assert page.locator('meta[name="twitter:card"]').get_attribute("content") == (
+        "summary_large_image"
+    )
+    response = page.request.get(image)
+    assert response.status == 200
+    assert response.headers["content-type"] == "image/png"
+    assert "max-age=" in response.headers["cache-control"]
