@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the address only (ici_site.languages says why not Django's).
+    "ici_site.languages.URLLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -162,9 +164,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": _validators + "NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# English unprefixed, as every published link has it; Arabic under /ar/, French /fr/.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ar", "Arabic"), ("fr", "French")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
-USE_I18N = False
+USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"

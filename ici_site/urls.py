@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from django.views.generic import TemplateView
 
@@ -17,10 +18,8 @@ api_v1 = (
     "api",
 )
 
+# Addresses that are not pages in a language: one address each, unprefixed.
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("about/", views.AboutView.as_view(), name="about"),
-    path("search/", views.SearchView.as_view(), name="search"),
     path(
         "sitemap.xml",
         sitemap_views.index,
@@ -37,13 +36,6 @@ urlpatterns = [
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
     ),
-    path("", include("partners.urls")),
-    path("timeline/", include("timeline.urls")),
-    path("data/", views.DataView.as_view(), name="data"),
-    path("methodology/", views.MethodologyView.as_view(), name="methodology"),
-    path("changes/", views.ChangesView.as_view(), name="changes"),
-    path("changes/feed/", views.ChangesFeed(), name="changes-feed"),
-    path("report/", views.ProblemReportView.as_view(), name="report-problem"),
     path("api/v1/", include(api_v1)),
     path(
         settings.ADMIN_URL + "content-health/",
@@ -53,3 +45,19 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+# The public pages, in English unprefixed (every published link keeps working) and
+# under /ar/ and /fr/.
+urlpatterns += i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
+    path("about/", views.AboutView.as_view(), name="about"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("", include("partners.urls")),
+    path("timeline/", include("timeline.urls")),
+    path("data/", views.DataView.as_view(), name="data"),
+    path("methodology/", views.MethodologyView.as_view(), name="methodology"),
+    path("changes/", views.ChangesView.as_view(), name="changes"),
+    path("changes/feed/", views.ChangesFeed(), name="changes-feed"),
+    path("report/", views.ProblemReportView.as_view(), name="report-problem"),
+    prefix_default_language=False,
+)
