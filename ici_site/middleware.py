@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from .logs import request_id
 
@@ -53,7 +54,7 @@ class RequestSizeLimitMiddleware:
             return render(
                 request,
                 "400.html",
-                {"reason": "The address is too long. Choose fewer filters."},
+                {"reason": _("The address is too long. Choose fewer filters.")},
                 status=400,
             )
         try:

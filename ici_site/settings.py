@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "ici_site.page_cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The language from the address only (ici_site.languages says why not Django's),
+    # early so that the error pages below are in it too.
+    "ici_site.languages.URLLocaleMiddleware",
     "ici_site.middleware.RequestIdMiddleware",
     "ici_site.middleware.RequestSizeLimitMiddleware",
     "ici_site.middleware.SecurityHeadersMiddleware",
@@ -78,8 +81,6 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The language from the address only (ici_site.languages says why not Django's).
-    "ici_site.languages.URLLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
