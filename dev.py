@@ -10,6 +10,7 @@ Both steps can be run again at any time: every step is idempotent.
 import hashlib
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import venv
@@ -39,6 +40,15 @@ def ensure_virtualenv():
         stamp.write_text(digest)
 
 
+def ensure_gettext():
+    """GNU gettext's msgfmt compiles the Arabic and French catalogues (Debian's)."""
+    if not shutil.which("msgfmt"):
+        run("apt-get", "update", "-q")
+        run(
+            "apt-get", "install", "-y", "-q", "-o", "DPkg::Lock::Timeout=120", "gettext"
+        )
+
+
 def local_secret_key():
     """A per-machine secret for local serving, kept out of the repository."""
     path = VENV / ".secret_key"
@@ -55,6 +65,8 @@ def serve():
     ensure_virtualenv()
     env = {**os.environ}
     env.setdefault("DJANGO_SECRET_KEY", local_secret_key())
+    ensure_gettext()
+    manage("compilemessages", "--ignore=.venv", "--verbosity", "0", env=env)
     manage("migrate", "--no-input", env=env)
     manage("load_content", env=env)
     manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
@@ -68,6 +80,8 @@ def test(pytest_args):
     ensure_virtualenv()
     env = {**os.environ}
     env.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
+    ensure_gettext()
+    manage("compilemessages", "--ignore=.venv", "--verbosity", "0", env=env)
     manage("check", env=env)
     manage("makemigrations", "--check", "--dry-run", env=env)
     run(PYTHON, "-m", "ruff", "check", ".")
