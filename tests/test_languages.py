@@ -463,3 +463,24 @@ def test_arabic_pages_name_their_english_titles_in_bdi(
     # Links stay in Arabic, and the English page after it keeps English links.
     assert 'href="/ar/partners/kuwait/"' in html
     assert 'href="/partners/kuwait/"' in client.get("/activities/").content.decode()
+
+
+def test_the_stylesheet_mirrors_with_logical_properties():
+    css = (ROOT / "static/css/site.css").read_text()
+    physical = re.findall(
+        r"(?:margin|padding|border)-(?:left|right)\b|[\s;{](?:left|right)\s*:"
+        r"|text-align:\s*(?:left|right)|float:\s*(?:left|right)",
+        css,
+    )
+    assert physical == []
+    assert '[dir="rtl"] .breadcrumbs li + li::before' in css
+
+
+def test_the_arabic_font_is_shipped_with_its_licence(client):
+    css = (ROOT / "static/css/site.css").read_text()
+    fonts = re.findall(r'url\("\.\./(fonts/[^"]+\.woff2)"\)', css)
+    assert len(fonts) == 2
+    for font in fonts:
+        assert (ROOT / "static" / font).read_bytes()[:4] == b"wOF2"
+    licence = (ROOT / "static/fonts/noto-sans-arabic/OFL.txt").read_text()
+    assert "SIL Open Font License, Version 1.1" in licence
