@@ -1,9 +1,12 @@
 from django import template
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language
 
 from ici_site.languages import language_codes, path_in
+
+# Each language named as its readers write it (Django's are "العربيّة", "français").
+NATIVE_NAMES = {"en": "English", "ar": "العربية", "fr": "Français"}
 
 register = template.Library()
 
@@ -33,11 +36,10 @@ def language_links(context):
         path = path_in(code, request.path_info)
         if query:
             path += "?" + query
-        info = get_language_info(code)
         links.append(
             {
                 "code": code,
-                "name": info["name_local"],
+                "name": NATIVE_NAMES.get(code, code),
                 "url": path,
                 "absolute_url": absolute(request, path),
                 "current": code == current,
