@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -290,6 +292,19 @@ def test_every_public_page_type_renders_in_each_language(
             f'<html lang="{language}" dir="{LANGUAGES[language]}">'
         ), url
         assert response["Content-Language"] == language
+        assert "Accept-Language" not in response.get("Vary", "")
+
+
+def test_arabic_and_french_pages_run_the_same_queries_as_english(
+    client, one_of_each, uncached_pages
+):
+    for url in public_pages(one_of_each):
+        counts = {}
+        for language in LANGUAGES:
+            with CaptureQueriesContext(connection) as queries:
+                client.get(prefixed(language, url))
+            counts[language] = len(queries)
+        assert counts["ar"] == counts["fr"] == counts["en"], url
 
 
 def text_nodes(html):
