@@ -10,6 +10,7 @@ Both steps can be run again at any time: every step is idempotent.
 import hashlib
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import venv
@@ -39,6 +40,15 @@ def ensure_virtualenv():
         stamp.write_text(digest)
 
 
+def ensure_gettext():
+    """GNU gettext's msgfmt compiles the Arabic and French catalogues (Debian's)."""
+    if not shutil.which("msgfmt"):
+        run("apt-get", "update", "-q")
+        run(
+            "apt-get", "install", "-y", "-q", "-o", "DPkg::Lock::Timeout=120", "gettext"
+        )
+
+
 def local_secret_key():
     """A per-machine secret for local serving, kept out of the repository."""
     path = VENV / ".secret_key"
@@ -51,8 +61,15 @@ def manage(*args, env=None):
     run(PYTHON, "manage.py", *args, env=env)
 
 
+def compile_catalogues(env):
+    ensure_gettext()
+    manage("compilemessages", "--ignore=.venv", "--verbosity", "0", env=env)
+
+
 def prepare(env):
-    """The database migrated, the content loaded once, the static files collected."""
+    """The catalogues compiled, the database migrated, the content loaded once, the
+    static files collected."""
+    compile_catalogues(env)
     manage("migrate", "--no-input", env=env)
     manage("load_content", env=env)
     manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
@@ -89,6 +106,7 @@ def test(pytest_args):
     ensure_virtualenv()
     env = {**os.environ}
     env.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
+    compile_catalogues(env)
     manage("check", env=env)
     manage("makemigrations", "--check", "--dry-run", env=env)
     run(PYTHON, "-m", "ruff", "check", ".")

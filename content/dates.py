@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from django.db import models
 from django.utils.dateformat import format as date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,10 +50,15 @@ def period_end(value, precision):
     return value
 
 
-# Pure, and the same dates recur on every page of a list.
-@lru_cache(maxsize=8192)
 def display(value, precision):
-    """'16 February 2005', 'February 2005' or '2005'."""
+    """'16 February 2005', 'February 2005' or '2005', month names in the page's
+    language ('16 février 2005', '16 فبراير 2005')."""
+    return _display(value, precision, get_language())
+
+
+# Pure for a language, and the same dates recur on every page of a list.
+@lru_cache(maxsize=8192)
+def _display(value, precision, language):
     if value is None:
         return ""
     return date_format(value, _DISPLAY.get(precision, "j F Y"))

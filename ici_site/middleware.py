@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .logs import request_id
 
@@ -52,9 +53,9 @@ class RequestSizeLimitMiddleware:
 
     def __call__(self, request):
         if len(request.META.get("QUERY_STRING", "")) > settings.MAX_QUERY_STRING_LENGTH:
-            reason = "The address is too long. Choose fewer filters."
+            reason = _("The address is too long. Choose fewer filters.")
             if request.path.startswith(reverse("api:index")):  # the API answers JSON
-                return JsonResponse({"error": reason}, status=400)
+                return JsonResponse({"error": str(reason)}, status=400)
             return render(request, "400.html", {"reason": reason}, status=400)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "ici_site.page_cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The language from the address only (ici_site.languages says why not Django's),
+    # early so that the error pages below are in it too.
+    "ici_site.languages.URLLocaleMiddleware",
     "ici_site.middleware.RequestIdMiddleware",
     "ici_site.middleware.SecurityHeadersMiddleware",
     "ici_site.middleware.DatabaseUnavailableMiddleware",
@@ -171,9 +174,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": _validators + "NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# English unprefixed, as every published link has it; Arabic under /ar/, French /fr/.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ar", "Arabic"), ("fr", "French")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
-USE_I18N = False
+USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -1,8 +1,16 @@
-from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.urls import reverse
 
 from partners.models import Activity, CooperationArea, Partner
 from timeline.models import Milestone
+
+
+class Sitemap(DjangoSitemap):
+    """Every address in each language, each naming its alternates and x-default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
 
 
 class PublicSitemap(Sitemap):
@@ -12,7 +20,7 @@ class PublicSitemap(Sitemap):
     one slice of the records, not every one of them.
     """
 
-    limit = 5000
+    limit = 5000  # addresses, so about 1,666 records in three languages
 
     def __init__(self, queryset):
         self.queryset = queryset

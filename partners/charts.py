@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from . import counts
 from .models import CooperationArea, Partner
@@ -273,7 +274,7 @@ def per_partner_and_year(filterset, partners, base=None):
     span = list(range(min(years), max(years) + 1)) if years else []
     return SmallMultiples(
         "per-partner-year",
-        "Activities per year, by partner",
+        _("Activities per year, by partner"),
         span,
         [partner for partner in partners if any(k[0] == partner.pk for k in found)],
         found,
@@ -287,17 +288,19 @@ def charts(filterset, base=None):
     areas = CooperationArea.objects.all()
     partners = list(Partner.objects.public())
     return [
-        BarChart("per-year", "Activities per year", "Year", per_year(filterset, base)),
+        BarChart(
+            "per-year", _("Activities per year"), _("Year"), per_year(filterset, base)
+        ),
         BarChart(
             "per-area",
-            "Activities by area",
-            "Area",
+            _("Activities by area"),
+            _("Area"),
             per_link(filterset, "area", areas, base),
         ),
         BarChart(
             "per-partner",
-            "Activities by partner",
-            "Partner",
+            _("Activities by partner"),
+            _("Partner"),
             per_link(filterset, "partner", partners, base),
         ),
         per_partner_and_year(filterset, partners, base),

@@ -163,10 +163,12 @@ class ActivityFilter(PartnerAreaFilterSet):
             parts.append(format_lazy(_("matching “{}”"), data["q"]))
         sentence = " ".join(str(part) for part in parts)
         start, end = data.get("year_from"), data.get("year_to")
-        if start and end:
-            sentence += f", {start} to {end}" if start != end else f", {start}"
+        if start and end and start != end:
+            sentence += _(", {start} to {end}").format(start=start, end=end)
+        elif start and end:
+            sentence += f", {start}"
         elif start:
-            sentence += f", {start} onwards"
+            sentence += _(", {start} onwards").format(start=start)
         elif end:
-            sentence += f", up to {end}"
+            sentence += _(", up to {end}").format(end=end)
         return sentence

@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from content import dates, search
@@ -21,14 +22,15 @@ alpha3_validator = RegexValidator(
 
 
 @lru_cache(maxsize=1024)
-def _reverse_slug(name, slug, prefix, urlconf):
+def _reverse_slug(name, slug, prefix, urlconf, language):
     return reverse(name, args=[slug])
 
 
 def slug_url(name, slug):
     """reverse() of a page named by its slug, remembered: a list page links each
     partner and area many times over, and reversing costs more than the rest."""
-    return _reverse_slug(name, slug, get_script_prefix(), get_urlconf())
+    # The language is in the key: /ar/ and /fr/ pages link to their own addresses.
+    return _reverse_slug(name, slug, get_script_prefix(), get_urlconf(), get_language())
 
 
 class SourceQuerySet(models.QuerySet):

@@ -33,7 +33,7 @@ def test_the_record_page_shows_each_passage_under_its_source(client, cited):
     assert source.title in sources
     assert '<blockquote class="source-passage"' in sources
     assert 'lang="ar"' in sources and "نص المقطع" in sources
-    assert f"In English: {PASSAGE}" in sources
+    assert f'In English: <span lang="en" dir="ltr">{PASSAGE}' in sources
 
 
 def test_the_api_and_every_export_carry_the_passage(client, cited):
