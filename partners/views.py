@@ -1,10 +1,16 @@
+import csv
+
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView, TemplateView
 
-from content.exports import ExportMixin
+from content import dataset
+from content.exports import CONTENT_TYPES, ExportMixin, bad_request
 from content.views import FilteredListView, PreviewMixin
 
-from . import charts, counts
+from . import cards, charts, counts
 from .filters import ActivityFilter
+from .maps import standing
 from .models import Activity, CooperationArea, Partner, Source
 from .serializers import (
     ActivitySerializer,
@@ -142,4 +148,68 @@ class ChartsView(FilteredListView):
         for name in ("page", "format"):
             query.pop(name, None)
         context["charts"] = charts.charts(self.filterset, query)
+        context["chart_query"] = query.urlencode()
         return context
+
+
+class ChartDownloadView(ChartsView):
+    """One chart of /charts/, with the same filters, as an SVG file or its numbers
+    as CSV: /charts/per-year.svg?partner=kuwait."""
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return bad_request(
+                "Some filters could not be used.", self.filterset.errors.get_json_data()
+            )
+        chart = next(
+            (c for c in context["charts"] if c.id == self.kwargs["chart"]), None
+        )
+        if chart is None:
+            raise Http404("No such chart.")
+        version = dataset.current(self.request).label
+        name = f"{chart.id}-{version.replace(':', '')}.{self.kwargs['ext']}"
+        headers = {
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Dataset-Version": version,
+        }
+        if self.kwargs["ext"] == "csv":
+            response = HttpResponse(content_type=CONTENT_TYPES["csv"], headers=headers)
+            csv.writer(response).writerows(chart.table())
+            return response
+        svg = render_to_string("partners/chart.svg", {"chart": chart})
+        return HttpResponse(svg, content_type="image/svg+xml", headers=headers)
+
+
+class PartnerCardView(DetailView):
+    """The profile's share image: its standing and facts beside the map."""
+
+    def get_queryset(self):
+        return Partner.objects.public()
+
+    def render_to_response(self, context, **response_kwargs):
+        partner = self.object
+        total = counts.totals("partner").get(partner.pk, 0)
+        facts = [
+            f"{partner.official_name}: {standing(partner)}.",
+            f"Capital: {partner.capital}.",
+            f"{total} recorded activit{'y' if total == 1 else 'ies'} with NATO.",
+        ]
+        return cards.response(partner, partner.name, facts, [partner.iso_alpha3])
+
+
+class ActivityCardView(DetailView):
+    """An activity's share image: when, what, with whom, where, and the map."""
+
+    def get_queryset(self):
+        return Activity.objects.public().for_listing()
+
+    def render_to_response(self, context, **response_kwargs):
+        activity = self.object
+        partners = activity.partner_list
+        facts = [f"{activity.when} · {activity.get_kind_display()}"]
+        if partners:
+            facts.append("With " + ", ".join(p.name for p in partners))
+        if activity.location:
+            facts.append(activity.location)
+        highlight = [partner.iso_alpha3 for partner in partners]
+        return cards.response(activity, activity.title, facts, highlight)

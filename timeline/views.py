@@ -2,6 +2,7 @@ from django.views.generic import DetailView
 
 from content.exports import ExportMixin
 from content.views import FilteredListView, PreviewMixin
+from partners import cards
 from partners.models import Activity, Source
 
 from .entries import entries_for, split_keys, timeline_keys
@@ -52,3 +53,19 @@ class MilestoneDetailView(PreviewMixin, DetailView):
         return self.visible(
             Milestone.objects.for_listing().prefetch_related("citations__source")
         )
+
+
+class MilestoneCardView(DetailView):
+    """A milestone's share image: its date and partners beside the map."""
+
+    def get_queryset(self):
+        return Milestone.objects.public().for_listing()
+
+    def render_to_response(self, context, **response_kwargs):
+        milestone = self.object
+        partners = milestone.partner_list
+        facts = [f"{milestone.when} · Milestone of the initiative"]
+        if partners:
+            facts.append("With " + ", ".join(partner.name for partner in partners))
+        highlight = [partner.iso_alpha3 for partner in partners]
+        return cards.response(milestone, milestone.title, facts, highlight)
