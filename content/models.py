@@ -3,12 +3,16 @@
 import datetime
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from .text import MARKDOWN_HELP
 
 
 class Content(models.Model):
@@ -20,6 +24,30 @@ class Content(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        # modeltranslation writes the active language's text into the untranslated
+        # column; it stays English, the text the English search index reads.
+        with translation.override(settings.LANGUAGE_CODE):
+            super().save(*args, **kwargs)
+
+    @classmethod
+    def translated_fields(cls):
+        """The fields editors translate (modeltranslation's registry), or ()."""
+        return translated_fields(cls)
+
+    def translated_languages(self):
+        """The languages this record is complete in: every translated field that
+        has English text has it in that language too. English always."""
+        fields = [f for f in self.translated_fields() if field_text(self, f, "en")]
+        return [
+            code
+            for code, _name in settings.LANGUAGES
+            if all(field_text(self, name, code) for name in fields)
+        ]
+
+    def is_translated(self, language=None):
+        return (language or translation.get_language()) in self.translated_languages()
+
 
 class Link(models.Model):
     """A link between content records that holds content of its own (a citation's
@@ -27,6 +55,20 @@ class Link(models.Model):
 
     class Meta:
         abstract = True
+
+
+def translated_fields(model):
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        return tuple(translator.get_options_for_model(model).fields)
+    except NotRegistered:
+        return ()
+
+
+def field_text(record, name, language):
+    """The record's own text of a field in a language, without fallback."""
+    return (getattr(record, f"{name}_{language}", None) or "").strip()
 
 
 def content_models(include_link_tables=False):
@@ -160,3 +202,31 @@ class ProblemReport(models.Model):
 
     def __str__(self):
         return f"{self.page}: {self.message[:60]}"
+
+
+class PageQuerySet(models.QuerySet):
+    def prose(self, slug):
+        """The page with this slug, or None: its template still renders its records."""
+        return self.filter(slug=slug).first()
+
+
+class Page(Content):
+    """The prose of a page the site draws around its records (home, about,
+    methodology), in Markdown, translated like the records."""
+
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text=_("home, about or methodology.")
+    )
+    title = models.CharField(max_length=200)
+    lead = models.CharField(
+        max_length=400, blank=True, help_text=_("One or two sentences under the title.")
+    )
+    body = models.TextField(blank=True, help_text=MARKDOWN_HELP)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.title
