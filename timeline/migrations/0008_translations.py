@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0013_activity_summary_ar_activity_summary_en_and_more'),
+        ('partners', '0013_translations'),
         ('timeline', '0007_citation_passages'),
     ]
 
