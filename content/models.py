@@ -7,9 +7,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .text import MARKDOWN_HELP
@@ -224,6 +223,8 @@ class Page(Content):
     body = models.TextField(blank=True, help_text=MARKDOWN_HELP)
 
     objects = PageQuerySet.as_manager()
+
+    in_dataset = False  # prose around the records, in no export: not the dataset
 
     class Meta:
         ordering = ["slug"]
