@@ -215,6 +215,7 @@ CONTENT_FIXTURES = [
     "activities",
     "milestones",
     "citations",
+    "pages",
 ]
 
 SITE_NAME = "ICI Reference"

@@ -297,3 +297,9 @@ def uncached_pages(settings):
     # Nothing cached, neither pages nor counts, on every backend: for tests that
     # read a view's context, ask for the same address twice or count queries.
     settings.PAGE_CACHE_SECONDS = settings.CONTENT_VERSION_SECONDS = 0
+
+
+@pytest.fixture
+def site_pages(db):
+    """The home, about and methodology prose (Page records) from the fixtures."""
+    call_command("loaddata", "pages", verbosity=0)

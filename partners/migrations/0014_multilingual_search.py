@@ -134,12 +134,50 @@ def forwards(apps, editor):
             editor.execute(sql)
 
 
+def english_only_sqlite(table, fields):
+    """The index as the earlier migrations made it: English columns only."""
+    fts, cols = f"{table}_fts", ", ".join(fields)
+    new = ", ".join(f"new.{name}" for name in fields)
+    old = ", ".join(f"old.{name}" for name in fields)
+    delete = f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old});"
+    insert = f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new});"
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_fts_insert",
+        f"DROP TRIGGER IF EXISTS {table}_fts_delete",
+        f"DROP TRIGGER IF EXISTS {table}_fts_update",
+        f"DROP TABLE IF EXISTS {fts}",
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', "
+        "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER {table}_fts_insert AFTER INSERT ON {table} BEGIN {insert} END",
+        f"CREATE TRIGGER {table}_fts_delete AFTER DELETE ON {table} BEGIN {delete} END",
+        f"CREATE TRIGGER {table}_fts_update AFTER UPDATE ON {table} "
+        f"BEGIN {delete} {insert} END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]
+
+
+def english_only_postgresql(table, index, fields):
+    text = " || ' ' || ".join(f"COALESCE({name}, '')" for name in fields)
+    return [
+        f"DROP INDEX IF EXISTS {index}_fr",
+        f"DROP INDEX IF EXISTS {index}_ar",
+        f"DROP INDEX IF EXISTS {index}",
+        f"CREATE INDEX {index} ON {table} USING gin "
+        f"(to_tsvector('english'::regconfig, {text}))",
+    ]
+
+
 def backwards(apps, editor):
-    for _table, index, _fields, _translated in TABLES:
-        if editor.connection.vendor == "postgresql":
-            editor.execute(f"DROP INDEX IF EXISTS {index}_fr")
-            editor.execute(f"DROP INDEX IF EXISTS {index}_ar")
-    # SQLite keeps the wider table: the English columns still answer as before.
+    vendor = editor.connection.vendor
+    for table, index, fields, _translated in TABLES:
+        if vendor == "sqlite":
+            statements = english_only_sqlite(table, fields)
+        elif vendor == "postgresql":
+            statements = english_only_postgresql(table, index, fields)
+        else:
+            statements = []
+        for sql in statements:
+            editor.execute(sql)
 
 
 class Migration(migrations.Migration):
