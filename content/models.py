@@ -19,15 +19,53 @@ class Content(models.Model):
     and move the dataset version (dataset.py); backups and loads hold its rows."""
 
     updated_at = models.DateTimeField(auto_now=True)
+    # When each language's text last changed ({"en": ISO moment, ...}), so the
+    # translation status page sees a translation older than its English text.
+    language_changed = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
+        if self._note_language_changes() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "language_changed"}
         # modeltranslation writes the active language's text into the untranslated
         # column; it stays English, the text the English search index reads.
         with translation.override(settings.LANGUAGE_CODE):
             super().save(*args, **kwargs)
+
+    def _note_language_changes(self):
+        """Stamp each language whose text this save changes; True if any."""
+        fields = self.translated_fields()
+        if not fields:
+            return False
+        columns = [
+            f"{name}_{code}" for name in fields for code, _ in settings.LANGUAGES
+        ]
+        saved = {}
+        if self.pk is not None:
+            saved = type(self)._base_manager.filter(pk=self.pk).values(*columns).first()
+        now = timezone.now().isoformat()
+        changed = dict(self.language_changed or {})
+        for code, _name in settings.LANGUAGES:
+            before = [((saved or {}).get(f"{n}_{code}") or "").strip() for n in fields]
+            if before != [field_text(self, name, code) for name in fields]:
+                changed[code] = now
+        stamped = changed != (self.language_changed or {})
+        self.language_changed = changed
+        return stamped
+
+    def translation_state(self, language):
+        """ "missing" when a field with English text lacks this language's, "older"
+        when this language last changed before the English text, else None."""
+        english = settings.LANGUAGE_CODE
+        for name in self.translated_fields():
+            if field_text(self, name, english) and not field_text(self, name, language):
+                return "missing"
+        changed = self.language_changed or {}
+        if changed.get(language) and changed.get(english, "") > changed[language]:
+            return "older"
+        return None
 
     @classmethod
     def translated_fields(cls):

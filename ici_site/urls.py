@@ -10,6 +10,7 @@ import timeline.api
 
 from . import views
 from .content_health import ContentHealthView
+from .translation_status import TranslationStatusView
 from .sitemaps import sitemaps
 
 api_v1 = (
@@ -49,6 +50,11 @@ urlpatterns = [
         settings.ADMIN_URL + "content-health/",
         admin.site.admin_view(ContentHealthView.as_view()),
         name="content-health",
+    ),
+    path(
+        settings.ADMIN_URL + "translation-status/",
+        admin.site.admin_view(TranslationStatusView.as_view()),
+        name="translation-status",
     ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

@@ -15,9 +15,21 @@ from django.db import migrations
 
 TABLES = [
     (
-        "timeline_milestone",
-        "milestone_search",
-        ["title", "summary"],
+        "partners_partner",
+        "partner_search",
+        ["name", "official_name", "summary", "profile"],
+        {"name", "official_name", "summary", "profile"},
+    ),
+    (
+        "partners_cooperationarea",
+        "area_search",
+        ["name", "summary", "description"],
+        {"name", "summary", "description"},
+    ),
+    (
+        "partners_activity",
+        "activity_search",
+        ["title", "summary", "body", "location"],
         {"title", "summary"},
     ),
 ]
@@ -169,6 +181,6 @@ def backwards(apps, editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("timeline", "0008_translations")]
+    dependencies = [("partners", "0014_language_changed")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -15,21 +15,9 @@ from django.db import migrations
 
 TABLES = [
     (
-        "partners_partner",
-        "partner_search",
-        ["name", "official_name", "summary", "profile"],
-        {"name", "official_name", "summary", "profile"},
-    ),
-    (
-        "partners_cooperationarea",
-        "area_search",
-        ["name", "summary", "description"],
-        {"name", "summary", "description"},
-    ),
-    (
-        "partners_activity",
-        "activity_search",
-        ["title", "summary", "body", "location"],
+        "timeline_milestone",
+        "milestone_search",
+        ["title", "summary"],
         {"title", "summary"},
     ),
 ]
@@ -181,6 +169,6 @@ def backwards(apps, editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partners", "0013_translations")]
+    dependencies = [("timeline", "0009_language_changed")]
 
     operations = [migrations.RunPython(forwards, backwards)]
