@@ -10,8 +10,8 @@ import timeline.api
 
 from . import views
 from .content_health import ContentHealthView
-from .translation_status import TranslationStatusView
 from .sitemaps import sitemaps
+from .translation_status import TranslationStatusView
 
 api_v1 = (
     content.api.urlpatterns + partners.api.urlpatterns + timeline.api.urlpatterns,
