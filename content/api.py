@@ -8,6 +8,7 @@ take the same filter parameters as the HTML lists, 100 records a page (``?page=N
 from django.core.paginator import EmptyPage, Paginator
 from django.http import JsonResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.views import View
 
 from . import exports
@@ -18,9 +19,11 @@ MAX_PAGE_DIGITS = 9
 
 
 def respond(data, status=200):
-    return JsonResponse(
+    response = JsonResponse(
         data, status=status, json_dumps_params={"ensure_ascii": False, "indent": 1}
     )
+    response["Content-Language"] = translation.get_language() or "en"
+    return response
 
 
 def not_found(message="No such record."):

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 
 from . import citations, dataset
@@ -80,6 +80,7 @@ def metadata(request, serializer, title, filters, count=None):
         ),
         "documentation": request.build_absolute_uri(reverse("data")),
         "citation": citation.apa(),
+        "language": translation.get_language() or settings.LANGUAGE_CODE,
     }
     if count is not None:
         meta["count"] = count
@@ -122,6 +123,7 @@ class Export:
             "Link": f'<{with_format(self.request, "metadata")}>; rel="describedby"; '
             'type="application/json"',
             "X-Dataset-Version": self.version,
+            "Content-Language": translation.get_language() or settings.LANGUAGE_CODE,
         }
 
     def rows(self):
@@ -190,6 +192,7 @@ class Export:
         response = HttpResponse(content_type=CONTENT_TYPES["atom"])
         feed.write(response, "utf-8")
         response["X-Dataset-Version"] = self.version
+        response["Content-Language"] = translation.get_language() or "en"
         return response
 
     def ics(self):
