@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TranslationAdmin
 from reversion_compare.admin import CompareVersionAdmin
 
 from .models import Change, Page, ProblemReport
@@ -77,11 +77,20 @@ class ContentAdmin(CompareVersionAdmin):
             Change.objects.create(record=obj, note=note)
 
 
-class TranslatedAdmin(TabbedTranslationAdmin):
+class TranslatedAdmin(TranslationAdmin):
     """Every language of a record on one form, in tabs (modeltranslation), so one
-    save is one revision. Put before the content admin class it is mixed into. The
-    tabs' script is jQuery UI vendored under static/ (MODELTRANSLATION_JQUERY_UI_URL):
-    the CSP allows nothing from outside the site."""
+    save is one revision. Put before the content admin class it is mixed into."""
+
+    class Media:
+        # modeltranslation's tabbed admin loads jQuery UI from a CDN; the CSP allows
+        # nothing from outside the site, so its tabs widget is vendored (npm).
+        js = (
+            "admin/js/jquery.init.js",
+            "modeltranslation/js/force_jquery.js",
+            "vendor/jquery-ui/jquery-ui.tabs.js",
+            "modeltranslation/js/tabbed_translation_fields.js",
+        )
+        css = {"all": ("modeltranslation/css/tabbed_translation_fields.css",)}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

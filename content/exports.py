@@ -65,7 +65,7 @@ def with_format(request, fmt):
     return request.build_absolute_uri(request.path) + "?" + query.urlencode()
 
 
-def metadata(request, serializer, title, filters, count=None):
+def metadata(request, serializer, title, filters, count=None, language=None):
     """The provenance block every export carries."""
     citation = citations.for_request(request, title)
     meta = {
@@ -80,7 +80,7 @@ def metadata(request, serializer, title, filters, count=None):
         ),
         "documentation": request.build_absolute_uri(reverse("data")),
         "citation": citation.apa(),
-        "language": translation.get_language() or settings.LANGUAGE_CODE,
+        "language": language or translation.get_language() or settings.LANGUAGE_CODE,
     }
     if count is not None:
         meta["count"] = count
@@ -109,6 +109,8 @@ class Export:
         self.title = title
         self.filters = filters
         self.version = dataset.current(request).label
+        # Streamed bodies are written after the view returns: keep its language.
+        self.language = translation.get_language() or settings.LANGUAGE_CODE
 
     def response(self, fmt):
         return getattr(self, fmt)()
@@ -123,7 +125,7 @@ class Export:
             "Link": f'<{with_format(self.request, "metadata")}>; rel="describedby"; '
             'type="application/json"',
             "X-Dataset-Version": self.version,
-            "Content-Language": translation.get_language() or settings.LANGUAGE_CODE,
+            "Content-Language": self.language,
         }
 
     def rows(self):
@@ -136,6 +138,7 @@ class Export:
             self.title,
             self.filters,
             self.queryset.count() if count else None,
+            language=self.language,
         )
 
     def metadata(self):
@@ -192,7 +195,7 @@ class Export:
         response = HttpResponse(content_type=CONTENT_TYPES["atom"])
         feed.write(response, "utf-8")
         response["X-Dataset-Version"] = self.version
-        response["Content-Language"] = translation.get_language() or "en"
+        response["Content-Language"] = self.language
         return response
 
     def ics(self):

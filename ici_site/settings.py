@@ -174,8 +174,6 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # The admin edits every language on one form; English is the one required.
 MODELTRANSLATION_REQUIRED_LANGUAGES = ("en",)
 MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"  # slugs come from the English name
-# Vendored (static/vendor/jquery-ui): the CSP allows nothing from outside the site.
-MODELTRANSLATION_JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.tabs.js"
 
 TIME_ZONE = "UTC"
 USE_TZ = True

@@ -6,13 +6,13 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.views.generic import TemplateView
 
-from content.models import content_models
+from content.models import content_models, translated_fields
 
 LIMIT = 200  # per language and kind, so the page stays fast
 
 
 def translated_models():
-    return [model for model in content_models() if model.translated_fields()]
+    return [model for model in content_models() if translated_fields(model)]
 
 
 class TranslationStatusView(TemplateView):
