@@ -256,7 +256,7 @@ class Page(Content):
     )
     title = models.CharField(max_length=200)
     lead = models.CharField(
-        max_length=400, blank=True, help_text=_("One or two sentences under the title.")
+        max_length=600, blank=True, help_text=_("One or two sentences under the title.")
     )
     body = models.TextField(blank=True, help_text=MARKDOWN_HELP)
 

@@ -104,13 +104,13 @@ def test_page_prose_is_rendered_from_markdown_and_sanitised(client):
 def test_the_site_pages_carry_their_prose_in_three_languages(client, site_pages):
     for language, text in [
         ("en", "Istanbul Summit"),
-        ("ar", "قمة إسطنبول"),
-        ("fr", "sommet d'Istanbul"),
+        ("ar", "قمة الناتو في إسطنبول"),
+        ("fr", "Commandement central des États-Unis"),
     ]:
         html = get(client, "/", language).content.decode()
         assert text in html, language
     methodology = get(client, "/methodology/", "fr").content.decode()
-    assert "Aucune activité enregistrée" in methodology
+    assert "activité enregistrée ne prouve pas" in methodology
 
 
 def test_page_languages_of_the_pages(client, site_pages):
