@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 from reversion_compare.admin import CompareVersionAdmin
 
-from .models import Change, ProblemReport
+from .models import Change, Page, ProblemReport
 
 admin.site.site_header = _("ICI Reference: editors")
 admin.site.site_title = _("ICI Reference admin")
@@ -159,6 +160,43 @@ class ContentAdmin(KeyCheckedAdminMixin, CompareVersionAdmin):
         note = form.cleaned_data.get("change_note", "").strip()
         if change and note and getattr(obj, "state", "published") == "published":
             Change.objects.create(record=obj, note=note)
+
+
+class TranslatedAdmin(TranslationAdmin):
+    """Every language of a record on one form, in tabs (modeltranslation), so one
+    save is one revision. Put before the content admin class it is mixed into."""
+
+    class Media:
+        # modeltranslation's tabbed admin loads jQuery UI from a CDN; the CSP allows
+        # nothing from outside the site, so its tabs widget is vendored (npm).
+        js = (
+            "admin/js/jquery.init.js",
+            "modeltranslation/js/force_jquery.js",
+            "vendor/jquery-ui/jquery-ui.tabs.js",
+            "modeltranslation/js/tabbed_translation_fields.js",
+        )
+        css = {"all": ("modeltranslation/css/tabbed_translation_fields.css",)}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name.endswith("_ar"):
+            field.widget.attrs.update(dir="rtl", lang="ar")
+        elif field is not None and db_field.name.endswith(("_en", "_fr")):
+            field.widget.attrs.update(lang=db_field.name.rsplit("_", 1)[1])
+        return field
+
+
+@admin.register(Page)
+class PageAdmin(TranslatedAdmin, ContentAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    fields = ["slug", "title", "lead", "body"]
+    readonly_fields = ["slug"]
+
+    def has_add_permission(self, request):
+        return False  # the site draws three pages, each from its slug
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Change)

@@ -8,6 +8,7 @@ take the same filter parameters as the HTML lists, 100 records a page (``?page=N
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.urls import path, register_converter, resolve, reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
@@ -23,9 +24,11 @@ ENDPOINTS = []
 
 
 def respond(data, status=200):
-    return JsonResponse(
+    response = JsonResponse(
         data, status=status, json_dumps_params={"ensure_ascii": False, "indent": 1}
     )
+    response["Content-Language"] = translation.get_language() or "en"
+    return response
 
 
 def not_found(message="No such record."):

@@ -22,7 +22,7 @@ def latest_change():
     """The latest public change (None when nothing is public)."""
     moments = []
     for model in content_models():
-        if not issubclass(model, Content):
+        if not issubclass(model, Content) or not getattr(model, "in_dataset", True):
             continue
         fields = {"edited": Max("updated_at")}
         if issubclass(model, Publishable):

@@ -27,7 +27,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 
 from . import citations, dataset, throttle, version
@@ -77,7 +77,7 @@ def with_format(request, fmt):
     return request.build_absolute_uri(request.path) + "?" + query.urlencode()
 
 
-def metadata(request, serializer, title, filters, count=None):
+def metadata(request, serializer, title, filters, count=None, language=None):
     """The provenance block every export carries."""
     citation = citations.for_request(request, title)
     meta = {
@@ -92,6 +92,7 @@ def metadata(request, serializer, title, filters, count=None):
         ),
         "documentation": request.build_absolute_uri(reverse("data")),
         "citation": citation.apa(),
+        "language": language or translation.get_language() or settings.LANGUAGE_CODE,
     }
     if count is not None:
         meta["count"] = count
@@ -146,6 +147,8 @@ class Export:
         self.title = title
         self.filters = filters
         self.version = dataset.current(request).label
+        # Streamed bodies are written after the view returns: keep its language.
+        self.language = translation.get_language() or settings.LANGUAGE_CODE
 
     def response(self, fmt):
         if fmt in DOWNLOADS and self.whole_list():
@@ -217,6 +220,7 @@ class Export:
             "Link": f'<{with_format(self.request, "metadata")}>; rel="describedby"; '
             'type="application/json"',
             "X-Dataset-Version": self.version,
+            "Content-Language": self.language,
         }
 
     def rows(self):
@@ -229,6 +233,7 @@ class Export:
             self.title,
             self.filters,
             self.queryset.count() if count else None,
+            language=self.language,
         )
 
     def metadata(self):
@@ -285,6 +290,7 @@ class Export:
         response = HttpResponse(content_type=CONTENT_TYPES["atom"])
         feed.write(response, "utf-8")
         response["X-Dataset-Version"] = self.version
+        response["Content-Language"] = self.language
         return response
 
     def ics(self):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from . import sourcing
 from .models import Link, content_models
@@ -61,6 +62,13 @@ def check_content(paths, replace=False, notes=None):
 
 def load_file(path, problems):
     """Save each record of one file; return (where, object, links) for those saved."""
+    # A file's `title` is the English text (modeltranslation reads a field without
+    # its language suffix as the active language's), `title_ar` the Arabic.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _load_file(path, problems)
+
+
+def _load_file(path, problems):
     saved = []
     try:
         text = path.read_text(encoding="utf-8")

@@ -3,12 +3,15 @@
 import datetime
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
+
+from .text import MARKDOWN_HELP
 
 
 class Content(models.Model):
@@ -16,9 +19,71 @@ class Content(models.Model):
     and move the dataset version (dataset.py); backups and loads hold its rows."""
 
     updated_at = models.DateTimeField(auto_now=True)
+    # When each language's text last changed ({"en": ISO moment, ...}), so the
+    # translation status page sees a translation older than its English text.
+    language_changed = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._note_language_changes() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "language_changed"}
+        # modeltranslation writes the active language's text into the untranslated
+        # column; it stays English, the text the English search index reads.
+        with translation.override(settings.LANGUAGE_CODE):
+            super().save(*args, **kwargs)
+
+    def _note_language_changes(self):
+        """Stamp each language whose text this save changes; True if any."""
+        fields = self.translated_fields()
+        if not fields:
+            return False
+        columns = [
+            f"{name}_{code}" for name in fields for code, _ in settings.LANGUAGES
+        ]
+        saved = {}
+        if self.pk is not None:
+            saved = type(self)._base_manager.filter(pk=self.pk).values(*columns).first()
+        now = timezone.now().isoformat()
+        changed = dict(self.language_changed or {})
+        for code, _name in settings.LANGUAGES:
+            before = [((saved or {}).get(f"{n}_{code}") or "").strip() for n in fields]
+            if before != [field_text(self, name, code) for name in fields]:
+                changed[code] = now
+        stamped = changed != (self.language_changed or {})
+        self.language_changed = changed
+        return stamped
+
+    def translation_state(self, language):
+        """ "missing" when a field with English text lacks this language's, "older"
+        when this language last changed before the English text, else None."""
+        english = settings.LANGUAGE_CODE
+        for name in self.translated_fields():
+            if field_text(self, name, english) and not field_text(self, name, language):
+                return "missing"
+        changed = self.language_changed or {}
+        if changed.get(language) and changed.get(english, "") > changed[language]:
+            return "older"
+        return None
+
+    @classmethod
+    def translated_fields(cls):
+        """The fields editors translate (modeltranslation's registry), or ()."""
+        return translated_fields(cls)
+
+    def translated_languages(self):
+        """The languages this record is complete in: every translated field that
+        has English text has it in that language too. English always."""
+        fields = [f for f in self.translated_fields() if field_text(self, f, "en")]
+        return [
+            code
+            for code, _name in settings.LANGUAGES
+            if all(field_text(self, name, code) for name in fields)
+        ]
+
+    def is_translated(self, language=None):
+        return (language or translation.get_language()) in self.translated_languages()
 
 
 class Link(models.Model):
@@ -27,6 +92,20 @@ class Link(models.Model):
 
     class Meta:
         abstract = True
+
+
+def translated_fields(model):
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        return tuple(translator.get_options_for_model(model).fields)
+    except NotRegistered:
+        return ()
+
+
+def field_text(record, name, language):
+    """The record's own text of a field in a language, without fallback."""
+    return (getattr(record, f"{name}_{language}", None) or "").strip()
 
 
 def content_models(include_link_tables=False):
@@ -161,3 +240,33 @@ class ProblemReport(models.Model):
 
     def __str__(self):
         return f"{self.page}: {self.message[:60]}"
+
+
+class PageQuerySet(models.QuerySet):
+    def prose(self, slug):
+        """The page with this slug, or None: its template still renders its records."""
+        return self.filter(slug=slug).first()
+
+
+class Page(Content):
+    """The prose of a page the site draws around its records (home, about,
+    methodology), in Markdown, translated like the records."""
+
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text=_("home, about or methodology.")
+    )
+    title = models.CharField(max_length=200)
+    lead = models.CharField(
+        max_length=600, blank=True, help_text=_("One or two sentences under the title.")
+    )
+    body = models.TextField(blank=True, help_text=MARKDOWN_HELP)
+
+    objects = PageQuerySet.as_manager()
+
+    in_dataset = False  # prose around the records, in no export: not the dataset
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.title

@@ -6,13 +6,15 @@ and the published schemas in step.
 import datetime
 import json
 
+from django.conf import settings
 from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 
 from . import dates
-from .models import Publishable, public
+from .models import Publishable, public, translated_fields
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -82,6 +84,8 @@ META = {
         "record_schema": URI,
         "documentation": URI,
         "citation": TEXT,
+        # The language of the records' text (BCP 47); English where not translated.
+        "language": {"type": "string", "minLength": 2},
         "count": {"type": "integer", "minimum": 0},
         "page": {"type": "integer", "minimum": 1},
         "pages": {"type": "integer", "minimum": 1},
@@ -98,6 +102,7 @@ META = {
         "record_schema",
         "documentation",
         "citation",
+        "language",
     ],
     "additionalProperties": False,
 }
@@ -111,6 +116,12 @@ def partial_iso(value, precision):
     if value is None:
         return None
     return value.isoformat()[: _ISO_LENGTH.get(precision, 10)]
+
+
+def localised(obj, name, language, read=getattr):
+    """A translated field of a row in the language, else its English text."""
+    english = read(obj, f"{name}_{settings.LANGUAGE_CODE}", None)
+    return read(obj, f"{name}_{language}", None) or english or ""
 
 
 def cell(item):
@@ -168,6 +179,9 @@ class Serializer:
 
     def __init__(self, request):
         self.request = request
+        # Records answer in the active language, English where it has no text.
+        self._language = translation.get_language() or settings.LANGUAGE_CODE
+        self._translated = set(translated_fields(self.model))
         self._site = request.build_absolute_uri("/").rstrip("/")
         # Reverse once per request, not once per record of a large export.
         self._html_url = (
@@ -238,11 +252,30 @@ class Serializer:
             if issubclass(related_model, Publishable):
                 public = related_model.objects.public().values("pk")
                 links = links.filter(**{f"{target}__in": public})
-            # Columns of the link itself (a citation's passage), else of its target.
+            # Columns of the link itself (a citation's passage), else of its target
+            # (a translated one in the active language and in English).
             own = {f.name for f in links.model._meta.concrete_fields}
-            lookups = [c if c in own else f"{target}__{c}" for c in fields]
+            translated = set(translated_fields(related_model)) - own
+            columns = [
+                column
+                for c in fields
+                for column in (
+                    [f"{c}_{self._language}", f"{c}_{settings.LANGUAGE_CODE}"]
+                    if c in translated
+                    else [c]
+                )
+            ]
+            lookups = [c if c in own else f"{target}__{c}" for c in columns]
             for owner, *values in links.values_list(source, *lookups):
-                result[owner][name].append(dict(zip(fields, values, strict=True)))
+                row = dict(zip(columns, values, strict=True))
+                result[owner][name].append(
+                    {
+                        c: localised(row, c, self._language, dict.get)
+                        if c in translated
+                        else row[c]
+                        for c in fields
+                    }
+                )
         return result
 
     # Properties that are not the object's attribute of the same name: name ->
@@ -260,6 +293,8 @@ class Serializer:
                 record[name] = getattr(self, name)(obj)
             elif name == "published_at":
                 record[name] = obj.publish_at
+            elif name in self._translated:
+                record[name] = localised(obj, name, self._language)
             else:
                 record[name] = getattr(obj, name)
         return record

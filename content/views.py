@@ -68,3 +68,13 @@ class PreviewMixin:
                 response
             )  # a draft must never sit in a shared cache
         return response
+
+
+class TranslatedDetailMixin:
+    """`page_languages`: the languages the record is complete in, which the base
+    template offers as hreflang alternates (a page in English is no alternate)."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_languages=self.object.translated_languages(), **kwargs
+        )

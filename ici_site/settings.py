@@ -45,6 +45,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin: its translation registrations and admin classes load first.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -180,6 +182,11 @@ LANGUAGES = [("en", "English"), ("ar", "Arabic"), ("fr", "French")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# The admin edits every language on one form; English is the one required.
+MODELTRANSLATION_REQUIRED_LANGUAGES = ("en",)
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"  # slugs come from the English name
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -217,6 +224,7 @@ CONTENT_FIXTURES = [
     "activities",
     "milestones",
     "citations",
+    "pages",
 ]
 
 SITE_NAME = "ICI Reference"

@@ -12,6 +12,7 @@ import timeline.api
 from . import views
 from .content_health import ContentHealthView
 from .sitemaps import sitemaps
+from .translation_status import TranslationStatusView
 
 api_v1 = (
     content.api.urlpatterns
@@ -44,6 +45,11 @@ urlpatterns = [
         settings.ADMIN_URL + "content-health/",
         admin.site.admin_view(ContentHealthView.as_view()),
         name="content-health",
+    ),
+    path(
+        settings.ADMIN_URL + "translation-status/",
+        admin.site.admin_view(TranslationStatusView.as_view()),
+        name="translation-status",
     ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from content import throttle
-from content.models import Change, ProblemReport
+from content.models import Change, Page, ProblemReport
 from partners.models import Activity, CooperationArea, Partner, Source
 from timeline.models import Milestone
 
@@ -25,8 +25,24 @@ from .search import KINDS, SearchForm, search
 logger = logging.getLogger(__name__)
 
 
-class HomeView(TemplateView):
+class PageView(TemplateView):
+    """A page whose prose is a Page record (its slug the view's), drawn around the
+    records the template shows."""
+
+    slug = None
+
+    def get_context_data(self, **kwargs):
+        page = Page.objects.prose(self.slug)
+        return super().get_context_data(
+            page=page,
+            page_languages=page.translated_languages() if page else ["en"],
+            **kwargs,
+        )
+
+
+class HomeView(PageView):
     template_name = "home.html"
+    slug = "home"
 
     def get_context_data(self, **kwargs):
         partners = list(Partner.objects.public())
@@ -48,8 +64,9 @@ class HomeView(TemplateView):
         )
 
 
-class AboutView(TemplateView):
+class AboutView(PageView):
     template_name = "about.html"
+    slug = "about"
 
 
 class SearchView(TemplateView):
@@ -132,8 +149,9 @@ class DataView(TemplateView):
     template_name = "data.html"
 
 
-class MethodologyView(TemplateView):
+class MethodologyView(PageView):
     template_name = "methodology.html"
+    slug = "methodology"
 
 
 class ChangesView(TemplateView):

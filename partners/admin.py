@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from content.admin import (
     ContentAdmin,
     PublishableAdmin,
+    TranslatedAdmin,
     WithPartnersAdmin,
     citations_inline,
     year_filter,
@@ -31,7 +32,7 @@ class SourceAdmin(ContentAdmin):
 
 
 @admin.register(CooperationArea)
-class CooperationAreaAdmin(ContentAdmin):
+class CooperationAreaAdmin(TranslatedAdmin, ContentAdmin):
     list_display = ["name", "position", "summary"]
     list_editable = ["position"]
     search_fields = ["name", "summary", "description"]
@@ -40,7 +41,7 @@ class CooperationAreaAdmin(ContentAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(PublishableAdmin):
+class PartnerAdmin(TranslatedAdmin, PublishableAdmin):
     list_display = [
         "name",
         "status",
@@ -90,7 +91,7 @@ class PartnerAdmin(PublishableAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(WithPartnersAdmin):
+class ActivityAdmin(TranslatedAdmin, WithPartnersAdmin):
     actions = [*WithPartnersAdmin.actions, "export_csv"]
     list_display = ["title", "kind", "when", "partner_names", "state"]
     list_filter = ["kind", "partners", "areas", year_filter("start_date"), "state"]

@@ -6,7 +6,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from content import dataset
 from content.exports import CONTENT_TYPES, ExportMixin, bad_request
-from content.views import FilteredListView, PreviewMixin
+from content.views import FilteredListView, PreviewMixin, TranslatedDetailMixin
 
 from . import cards, charts, counts
 from .filters import ActivityFilter
@@ -38,7 +38,7 @@ class PartnerListView(ExportMixin, ListView):
         return context
 
 
-class PartnerDetailView(PreviewMixin, DetailView):
+class PartnerDetailView(TranslatedDetailMixin, PreviewMixin, DetailView):
     context_object_name = "partner"
 
     def get_queryset(self):
@@ -77,7 +77,7 @@ class AreaListView(ExportMixin, ListView):
         return context
 
 
-class AreaDetailView(DetailView):
+class AreaDetailView(TranslatedDetailMixin, DetailView):
     queryset = CooperationArea.objects.prefetch_related("citations__source")
     context_object_name = "area"
 
@@ -109,7 +109,7 @@ class ActivityListView(ExportMixin, FilteredListView):
         return context
 
 
-class ActivityDetailView(PreviewMixin, DetailView):
+class ActivityDetailView(TranslatedDetailMixin, PreviewMixin, DetailView):
     context_object_name = "activity"
 
     def get_queryset(self):

@@ -272,15 +272,22 @@ def activity_form():
             cited = [(c.source_id, c.passage) for c in activity.citations.all()]
         else:
             cited = []
-        return {
+        data = {
             **fields,
             "publish_at_0": "2020-01-01",
             "publish_at_1": "00:00:00",
             **citation_rows(activity, cited),
             **overrides,
         }
+        # The form holds every language of the translated fields; these are English.
+        return {english_name(key): value for key, value in data.items()}
 
     return activity_form
+
+
+def english_name(key):
+    """A translated field's name in the admin form, which has one per language."""
+    return f"{key}_en" if key in {"title", "summary"} else key
 
 
 @pytest.fixture
@@ -333,3 +340,9 @@ def uncached_pages(settings):
     # Nothing cached, neither pages nor counts, on every backend: for tests that
     # read a view's context, ask for the same address twice or count queries.
     settings.PAGE_CACHE_SECONDS = settings.CONTENT_VERSION_SECONDS = 0
+
+
+@pytest.fixture
+def site_pages(db):
+    """The home, about and methodology prose (Page records) from the fixtures."""
+    call_command("loaddata", "pages", verbosity=0)

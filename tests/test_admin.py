@@ -53,12 +53,12 @@ def test_editor_changes_a_partner_summary_and_the_public_page_shows_it(
     form = editor_client.get(url)
     assert form.status_code == 200
     data = {
-        "name": "Kuwait",
-        "official_name": "State of Kuwait",
+        "name_en": "Kuwait",
+        "official_name_en": "State of Kuwait",
         "slug": "kuwait",
         "status": "member",
-        "summary": "Hosts the NATO-ICI Regional Centre.",
-        "profile": "Updated profile.",
+        "summary_en": "Hosts the NATO-ICI Regional Centre.",
+        "profile_en": "Updated profile.",
         "iso_alpha2": "KW",
         "iso_alpha3": "KWT",
         "capital": "Kuwait City",
@@ -83,10 +83,10 @@ def test_admin_shows_model_validation_as_messages(editor_client):
     response = editor_client.post(
         "/admin/partners/activity/add/",
         {
-            "title": "Backwards",
+            "title_en": "Backwards",
             "slug": "backwards",
             "kind": "course",
-            "summary": "x",
+            "summary_en": "x",
             "start_date": "2020-05-01",
             "start_precision": "day",
             "end_date": "2020-04-01",

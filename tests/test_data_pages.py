@@ -333,7 +333,7 @@ def test_data_page_documents_formats_api_and_schemas(client, world):
     assert "<script" not in html and "style=" not in html
 
 
-def test_methodology_page_explains_gaps_and_precision(client):
+def test_methodology_page_explains_gaps_and_precision(client, site_pages):
     html = client.get("/methodology/").content.decode()
     assert "No recorded activity is not evidence of no activity" in html
     assert "precision" in html

@@ -46,7 +46,7 @@ def world(make_source, make_area, make_partner, make_activity, make_milestone):
     }
 
 
-def test_home_tells_members_from_dialogue_states(client, world):
+def test_home_tells_members_from_dialogue_states(client, world, site_pages):
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()

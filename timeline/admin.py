@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from content.admin import (
     PublishableAdmin,
+    TranslatedAdmin,
     WithPartnersAdmin,
     citations_inline,
     year_filter,
@@ -12,7 +13,7 @@ from .models import Milestone, MilestoneCitation
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(WithPartnersAdmin):
+class MilestoneAdmin(TranslatedAdmin, WithPartnersAdmin):
     list_display = ["title", "when", "partner_names", "is_key", "state"]
     list_filter = ["is_key", "partners", "areas", year_filter("date"), "state"]
     search_fields = ["title", "summary"]

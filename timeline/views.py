@@ -1,7 +1,7 @@
 from django.views.generic import DetailView
 
 from content.exports import ExportMixin
-from content.views import FilteredListView, PreviewMixin
+from content.views import FilteredListView, PreviewMixin, TranslatedDetailMixin
 from partners import cards
 from partners.models import Activity, Source
 
@@ -46,7 +46,7 @@ class TimelineView(ExportMixin, FilteredListView):
         )
 
 
-class MilestoneDetailView(PreviewMixin, DetailView):
+class MilestoneDetailView(TranslatedDetailMixin, PreviewMixin, DetailView):
     context_object_name = "milestone"
 
     def get_queryset(self):
