@@ -9,6 +9,7 @@ published ones, so they are used as they are.
 """
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 
 from .serializers import SCHEMA_DIALECT
@@ -54,6 +55,14 @@ PAGE = {
     "description": "The page of 100 records, from 1.",
     # At most nine digits, as content.api accepts.
     "schema": {"type": "integer", "minimum": 1, "maximum": 999_999_999},
+}
+
+LANG = {
+    "name": "lang",
+    "in": "query",
+    "description": "The language of the texts; English fills in where a text has"
+    " no translation yet.",
+    "schema": {"enum": [code for code, _name in settings.LANGUAGES]},
 }
 
 
@@ -131,7 +140,7 @@ def list_operation(serializer, filterset_class):
         "get": {
             "operationId": f"list_{serializer.plural}",
             "summary": f"{serializer.plural.capitalize()}, 100 a page",
-            "parameters": [PAGE, *filter_parameters(filterset_class)],
+            "parameters": [PAGE, LANG, *filter_parameters(filterset_class)],
             "responses": {
                 "200": answer("A page of records, with its provenance.", ref(document)),
                 "400": answer("A filter or the page could not be used.", ref("Error")),
@@ -154,10 +163,12 @@ def detail_operation(serializer, converter):
                     "required": True,
                     "description": f"The record's {serializer.lookup}.",
                     "schema": PATH_PARAMETERS[converter],
-                }
+                },
+                LANG,
             ],
             "responses": {
                 "200": answer("The record, with its provenance.", ref(document)),
+                "400": answer("The language could not be used.", ref("Error")),
                 "404": answer("No public record has this key.", ref("Error")),
             },
         }

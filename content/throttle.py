@@ -10,6 +10,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 
 def retry_after(request, scope):
@@ -33,8 +34,17 @@ def retry_after(request, scope):
 
 def message(scope, seconds):
     limit, period = settings.RATE_LIMITS[scope]
-    what = {"export": "downloads", "search": "searches"}.get(scope, "requests")
-    return (
-        f"Too many {what} from your address: at most {limit} every {period} "
-        f"seconds. Try again in {seconds} seconds."
+    text = {
+        "export": gettext(
+            "Too many downloads from your address: at most %(limit)s every "
+            "%(period)s seconds. Try again in %(seconds)s seconds."
+        ),
+        "search": gettext(
+            "Too many searches from your address: at most %(limit)s every "
+            "%(period)s seconds. Try again in %(seconds)s seconds."
+        ),
+    }.get(scope) or gettext(
+        "Too many requests from your address: at most %(limit)s every "
+        "%(period)s seconds. Try again in %(seconds)s seconds."
     )
+    return text % {"limit": limit, "period": period, "seconds": seconds}

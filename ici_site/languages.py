@@ -1,4 +1,5 @@
-"""The page's language comes from its address alone: /ar/…, /fr/…, or English.
+"""The page's language comes from its address alone: /ar/…, /fr/…, or English; the
+API, which has no prefix, takes it from its `lang` parameter.
 
 Django's LocaleMiddleware also reads a cookie and Accept-Language, redirects by
 them and adds `Vary: Accept-Language`, which the page cache refuses to store. The
@@ -6,6 +7,7 @@ address already says the language, so nothing here looks at a request header.
 """
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.urls import get_script_prefix
 from django.utils import translation
 
@@ -17,6 +19,12 @@ def language_codes():
 def path_language(path_info):
     """The language named by the address's prefix, else the default (English)."""
     return translation.get_language_from_path(path_info) or settings.LANGUAGE_CODE
+
+
+def api_language(request):
+    """The API's `lang` parameter, else English; None when it names no language."""
+    language = request.GET.get("lang", settings.LANGUAGE_CODE)
+    return language if language in language_codes() else None
 
 
 def unprefixed(path_info):
@@ -46,7 +54,14 @@ class URLLocaleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        language = path_language(request.path_info)
+        if request.path_info.startswith("/api/"):
+            if not (language := api_language(request)):
+                codes = ", ".join(language_codes())
+                return JsonResponse(
+                    {"error": f"lang: choose one of {codes}."}, status=400
+                )
+        else:
+            language = path_language(request.path_info)
         previous = translation.get_language()
         translation.activate(language)
         request.LANGUAGE_CODE = language

@@ -72,6 +72,7 @@ def test_the_description_is_openapi_3_1_built_from_the_published_schemas(client)
     }
     assert names == {
         "page",
+        "lang",
         "q",
         "partner",
         "area",

@@ -1,7 +1,7 @@
 """Content in Arabic and French beside English (issue 15, the content half).
 
-Languages are switched with translation.override: the /ar/ and /fr/ addresses come
-with the interface half."""
+Pages are asked for at their /ar/ and /fr/ addresses, the API with its `lang`
+parameter; model code is switched with translation.override."""
 
 import csv
 import io
@@ -43,8 +43,12 @@ def kuwait(make_partner):
 
 
 def get(client, url, language):
-    with translation.override(language):
-        return client.get(url)
+    """The page at its address in that language (the API: with `lang`)."""
+    if url.startswith("/api/"):
+        return client.get(url, {"lang": language})
+    if language != "en":
+        url = f"/{language}{url}"
+    return client.get(url)
 
 
 # Fields and fallback
@@ -124,9 +128,9 @@ def test_page_languages_of_the_pages(client, site_pages):
 def test_an_untranslated_record_says_so_and_is_marked_english(client, make_activity):
     activity = make_activity(title="Harbour course", summary="A course.")
     html = get(client, activity.get_absolute_url(), "ar").content.decode()
-    assert "Not yet available in this language; shown in English." in html
+    assert "غير متوفر بعد باللغة العربية" in html  # the notice, in Arabic
     assert '<h1 lang="en">Harbour course</h1>' in html
-    assert '<p class="lead" lang="en">A course.</p>' in html
+    assert '<p class="lead" dir="auto" lang="en">A course.</p>' in html
     english = get(client, activity.get_absolute_url(), "en").content.decode()
     assert "Not yet available" not in english and 'lang="en">Harbour' not in english
 
@@ -140,14 +144,14 @@ def test_a_translated_record_has_no_notice(client, kuwait):
 def test_lists_mark_each_english_title(client, kuwait, make_activity):
     make_activity(title="Harbour course", partners=[kuwait])
     html = get(client, "/activities/", "ar").content.decode()
-    assert 'lang="en">Harbour course</a>' in html
-    assert ">الكويت</a>" in html  # the partner tag is translated: no lang
-    assert "Not yet available in this language" in html
+    assert 'lang="en"><bdi>Harbour course</bdi></a>' in html
+    assert '"><bdi>الكويت</bdi></a>' in html  # the partner tag is translated: no lang
+    assert "غير متوفر بعد باللغة العربية" in html
 
 
 def test_source_titles_carry_their_language(client, one_of_each):
     html = get(client, one_of_each["activity"].get_absolute_url(), "ar").content
-    assert f'lang="en">{one_of_each["source"].title}</a>'.encode() in html
+    assert f'lang="en" dir="auto">{one_of_each["source"].title}</a>'.encode() in html
 
 
 def test_detail_pages_give_the_languages_the_record_is_in(
@@ -246,6 +250,12 @@ def test_json_export_and_api_name_their_language(client, kuwait):
     assert api["Content-Language"] == "fr"
     assert api.json()["meta"]["language"] == "fr"
     assert api.json()["data"][0]["name"] == "Koweït"
+
+
+def test_the_api_refuses_a_language_it_does_not_have(client, kuwait):
+    response = client.get("/api/v1/partners/", {"lang": "de"})
+    assert response.status_code == 400
+    assert "lang" in response.json()["error"]
 
 
 def test_english_exports_are_unchanged(client, kuwait):
