@@ -82,9 +82,14 @@ def open_page(browser, live_server, content):
             if response.status >= 400 and response.url not in page.expected_errors:
                 problems.append(f"{response.status}: {response.url}")
 
+        def on_request_failed(request):
+            # Cancelled by the next navigation (a favicon, say): not a fault.
+            if request.failure != "net::ERR_ABORTED":
+                problems.append(request.url)
+
         page.on("console", on_console)
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.on("requestfailed", lambda request: problems.append(request.url))
+        page.on("requestfailed", on_request_failed)
         page.on("response", on_response)
         page.set_default_timeout(10_000)
         page.base_url = live_server.url
