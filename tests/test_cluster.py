@@ -81,7 +81,9 @@ def environment(static_files):
 def activity_count(base_url, partner):
     status, _, html = fetch(base_url + "/partners/")
     assert status == 200
-    return int(re.search(rf'aria-label="(\d+) activities with {partner.name}', html)[1])
+    return int(
+        re.search(rf'aria-label="(\d+) activit(?:y|ies) with {partner.name}', html)[1]
+    )
 
 
 def edit_title(editor, server, activity, activity_form, title):
